@@ -1,0 +1,103 @@
+"""Project settings: ``provisioner.yaml`` found from the working directory upwards, then the environment.
+
+Precedence (highest first): explicit arguments, environment variables, ``provisioner.yaml``,
+defaults. Relative paths in ``provisioner.yaml`` are relative to the file's directory.
+
+```yaml
+workspace: default
+state:
+  url: sqlite:///.provisioner/state.db
+  keyFile: ~/.config/provisioner/state.key
+paths: [connections]
+```
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from provisioner.errors import ConfigError
+
+CONFIG_FILE = "provisioner.yaml"
+DEFAULT_STATE_URL = "sqlite:///.provisioner/state.db"
+DEFAULT_WORKSPACE = "default"
+
+ENV_STATE_URL = "PROVISIONER_STATE_URL"
+ENV_STATE_KEY = "PROVISIONER_STATE_KEY"
+ENV_STATE_KEY_FILE = "PROVISIONER_STATE_KEY_FILE"
+ENV_WORKSPACE = "PROVISIONER_WORKSPACE"
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    root: Path
+    workspace: str = DEFAULT_WORKSPACE
+    state_url: str = DEFAULT_STATE_URL
+    state_key_file: Path | None = None
+    paths: tuple[Path, ...] = field(default_factory=tuple)
+    config_file: Path | None = None
+
+
+def find_config_file(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _resolve_sqlite_url(url: str, root: Path) -> str:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rel = url[len(prefix) :]
+        if rel and rel != ":memory:":
+            return prefix + str((root / rel).resolve())
+    return url
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read settings: {exc}", hint="fix the YAML syntax") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: settings must be a mapping", hint="see docs/configuration.md")
+    return data
+
+
+def load_config(start: Path | None = None, config_file: Path | None = None) -> ProjectConfig:
+    """Read settings; a missing provisioner.yaml means defaults rooted at ``start``."""
+    start = (start or Path.cwd()).resolve()
+    path = config_file or find_config_file(start)
+    data: dict[str, Any] = _read_yaml(path) if path else {}
+    root = path.parent.resolve() if path else start
+
+    state = data.get("state") or {}
+    if not isinstance(state, dict):
+        raise ConfigError(f"{path}: 'state' must be a mapping", hint="state: {url: ..., keyFile: ...}")
+    url = os.environ.get(ENV_STATE_URL) or str(state.get("url") or DEFAULT_STATE_URL)
+    key_file_raw = os.environ.get(ENV_STATE_KEY_FILE) or state.get("keyFile")
+    key_file = Path(os.path.expanduser(str(key_file_raw))) if key_file_raw else None
+    if key_file is not None and not key_file.is_absolute():
+        key_file = root / key_file
+    workspace = os.environ.get(ENV_WORKSPACE) or str(data.get("workspace") or DEFAULT_WORKSPACE)
+    raw_paths = data.get("paths") or []
+    if not isinstance(raw_paths, list):
+        raise ConfigError(f"{path}: 'paths' must be a list", hint="paths: [connections]")
+    paths = tuple(root / str(p) for p in raw_paths)
+    return ProjectConfig(
+        root=root,
+        workspace=workspace,
+        state_url=_resolve_sqlite_url(url, root),
+        state_key_file=key_file,
+        paths=paths,
+        config_file=path,
+    )

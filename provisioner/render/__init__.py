@@ -1,0 +1,1 @@
+"""Rendering: the only place that prints. Human output is rendered from the same data as JSON."""

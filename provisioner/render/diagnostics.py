@@ -1,0 +1,104 @@
+"""Diagnostics as a person reads them (with the offending line), as JSON, or as GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Literal
+
+from rich.markup import escape
+
+from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
+from provisioner.render.console import stderr_console, stdout_console
+
+DiagnosticFormat = Literal["human", "json", "github"]
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+@lru_cache(maxsize=256)
+def _source_lines(path: str) -> tuple[str, ...]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return tuple(fh.read().splitlines())
+    except OSError:
+        return ()
+
+
+def _excerpt(d: Diagnostic) -> list[str]:
+    src = d.source
+    if src is None or src.line <= 0:
+        return []
+    lines = _source_lines(src.file)
+    if src.line > len(lines):
+        return []
+    text = lines[src.line - 1]
+    gutter = f"{src.line:>4} | "
+    caret = " " * (len(gutter) + max(src.column - 1, 0)) + "^"
+    return [gutter + text, caret]
+
+
+def summary_line(diagnostics: Diagnostics, files: int | None = None) -> str:
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    checked = f" in {files} file{'s' if files != 1 else ''}" if files is not None else ""
+    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}{checked}"
+
+
+def render_human(diagnostics: Iterable[Diagnostic]) -> None:
+    console = stdout_console()
+    for d in diagnostics:
+        where = f"{d.source}: " if d.source else ""
+        style = _STYLE[d.severity]
+        console.print(f"{escape(where)}[{style}]{d.severity.value}[/{style}][{escape(d.code)}]: {escape(d.message)}")
+        for line in _excerpt(d):
+            console.print(escape(line), style="dim")
+        if d.hint:
+            console.print(f"  [cyan]hint:[/cyan] {escape(d.hint)}")
+
+
+def _github_escape(value: str, *, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def render_github(diagnostics: Iterable[Diagnostic]) -> None:
+    console = stdout_console()
+    for d in diagnostics:
+        level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
+        props = [f"title={_github_escape(d.code, prop=True)}"]
+        if d.source:
+            props.insert(0, f"file={_github_escape(d.source.file, prop=True)}")
+            if d.source.line > 0:
+                props.insert(1, f"line={d.source.line}")
+                props.insert(2, f"col={d.source.column}")
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        console.out(f"::{level} {','.join(props)}::{_github_escape(message)}", highlight=False)
+
+
+def render_json(diagnostics: Diagnostics, extra: dict[str, object] | None = None) -> None:
+    payload: dict[str, object] = {
+        "valid": not diagnostics.has_errors,
+        "errors": len(diagnostics.errors),
+        "warnings": len(diagnostics.warnings),
+        "diagnostics": [d.to_dict() for d in diagnostics.sorted()],
+    }
+    if extra:
+        payload.update(extra)
+    stdout_console().out(json.dumps(payload, indent=2), highlight=False)
+
+
+def print_diagnostics(diagnostics: Diagnostics, fmt: DiagnosticFormat = "human") -> None:
+    ordered = diagnostics.sorted()
+    if fmt == "json":
+        render_json(diagnostics)
+    elif fmt == "github":
+        render_github(ordered)
+    else:
+        render_human(ordered)
+
+
+def print_summary(diagnostics: Diagnostics, files: int | None = None) -> None:
+    stderr_console().print(summary_line(diagnostics, files))
