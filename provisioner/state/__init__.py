@@ -1,0 +1,1 @@
+"""State: the ``Store`` protocol, its SQLite and PostgreSQL implementations, leases and history."""

@@ -1,0 +1,75 @@
+"""What the state holds, as the rest of the pipeline sees it. Stores verify and unseal; these are plain values.
+
+A ``Record`` never carries a secret value: only keyed fingerprints and digests of the SOPS
+ciphertext. Secret values go *in* through ``RecordWrite`` (sealed by the store) and come
+*out* only through ``Store.unseal`` for the code that must use them (tests from state, drift).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Record:
+    address: str  # "connection.NAME" or "agent.NAME"
+    kind: str  # "Connection" or "Agent"
+    name: str
+    spec: Mapping[str, Any]  # the normalised declaration with secret fields removed
+    fingerprints: Mapping[str, str]  # secret path ("spec.auth.accessToken") -> keyed fingerprint (hex)
+    sops_digests: Mapping[str, str]  # secret path -> sha256 (hex) of the committed ENC[...] text
+    last_test: Mapping[str, Any] | None  # {"outcome": "ok", "status": 200, "elapsedMs": 12.3, ...}
+    applied_at: datetime
+    applied_by: str
+    git_commit: str | None
+    serial: int  # the workspace serial of the write that produced this record
+
+
+@dataclass(frozen=True)
+class RecordWrite:
+    """A record to create or replace; ``secrets`` are values, sealed by the store before they are stored."""
+
+    address: str
+    kind: str
+    name: str
+    spec: Mapping[str, Any]
+    secrets: Mapping[str, str]
+    sops_digests: Mapping[str, str]
+    last_test: Mapping[str, Any] | None
+    applied_by: str
+    git_commit: str | None = None
+
+    def __repr__(self) -> str:  # never show secret values, even in a debugger or a log line
+        return f"RecordWrite(address={self.address!r}, secrets={sorted(self.secrets)!r})"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    workspace: str
+    lineage: str
+    serial: int
+    records: Mapping[str, Record] = field(default_factory=dict)  # by address
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    serial: int
+    action: str  # "create" | "update" | "delete" | "test" | "rekey" | "unlock" ...
+    address: str | None
+    actor: str
+    at: datetime
+    outcome: str  # "ok" | "failed" | "skipped" ...
+    detail: str | None = None  # never a secret
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    lock_id: str
+    workspace: str
+    operation: str
+    holder: str  # "user@host pid=N" (+ " run=URL" in CI)
+    created_at: datetime
+    expires_at: datetime

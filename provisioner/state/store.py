@@ -1,0 +1,57 @@
+"""The ``Store`` protocol: one contract, two implementations (SQLite, PostgreSQL), one conformance suite."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
+
+
+class Store(Protocol):
+    """A workspace's state. Every method raises ``StateError`` (or ``LockError``) on failure, never a driver error."""
+
+    @property
+    def workspace(self) -> str: ...
+
+    def snapshot(self) -> Snapshot:
+        """All records of the workspace, each verified against its integrity MAC (tampering raises StateError)."""
+        ...
+
+    def fingerprint(self, address: str, path: str, value: str) -> str:
+        """The keyed fingerprint the store would record for ``value`` at ``address``/``path``."""
+        ...
+
+    def put(self, write: RecordWrite, *, action: str, actor: str) -> int:
+        """Create or replace a record and append history, in one transaction; returns the new serial."""
+        ...
+
+    def delete(self, address: str, *, actor: str) -> int:
+        """Remove a record and append history, in one transaction; returns the new serial."""
+        ...
+
+    def append_history(self, entry_action: str, address: str | None, *, actor: str, outcome: str,
+                       detail: str | None = None) -> None:
+        """Record an event that changes no record (a failed test, an unlock); the serial does not move."""
+        ...
+
+    def unseal(self, address: str) -> dict[str, str]:
+        """The secret values of a record by path. Only for code that must use them (probes)."""
+        ...
+
+    def history(self, limit: int | None = None) -> list[HistoryEntry]: ...
+
+    def lock(self, operation: str, *, timeout: float) -> AbstractContextManager[LockInfo]:
+        """Take the workspace lease (waiting up to ``timeout`` seconds), heartbeat while held, release on exit."""
+        ...
+
+    def locks(self) -> list[LockInfo]: ...
+
+    def unlock(self, lock_id: str, *, actor: str) -> None: ...
+
+    def rekey(self, new_key: bytes, *, actor: str) -> None:
+        """Re-seal every secret and re-MAC every record under ``new_key``, atomically."""
+        ...
+
+    def close(self) -> None: ...
+
