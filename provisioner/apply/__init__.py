@@ -1,1 +1,1 @@
-"""apply stage."""
+"""Apply: ordering, bounded parallelism, test-then-commit, partial failure, interruption."""

@@ -1,0 +1,150 @@
+"""The executor: test each connection, then commit it — one transaction per connection.
+
+Order: agents first (connections are tested through them), then connections (tested
+concurrently, at most ``parallelism`` at once, each committed as soon as it passes), then
+deletes (connections before the agents they used). A failed test commits nothing for that
+connection and the run goes on. Commits happen on the calling thread only, so a store needs
+no thread safety. When ``stop`` is set (Ctrl-C) no new work starts; tests in flight finish
+and what passed is committed, so the state stays consistent and the next run converges.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus, Verdict
+from provisioner.declarations.declaration import Declaration
+from provisioner.declarations.models import Connection, secret_paths
+from provisioner.errors import StateError
+from provisioner.plan.differ import ciphertext_digests
+from provisioner.plan.model import Action, Change, Plan
+from provisioner.state.records import RecordWrite
+from provisioner.state.store import Store
+
+Tester = Callable[[Declaration, Mapping[str, Declaration]], Verdict]  # (connection, agents by name)
+Listener = Callable[[ItemResult], None]
+
+UNTESTED = Verdict(ok=True, outcome="untested", message="committed with --skip-test")
+AGENT_UNTESTED = Verdict(ok=True, outcome="untested", message="agents are tested through their connections")
+
+
+@dataclass
+class ApplyOptions:
+    actor: str
+    tester: Tester
+    git_commit: str | None = None
+    skip_test: bool = False
+    parallelism: int = 8
+    stop: threading.Event = field(default_factory=threading.Event)
+    on_item: Listener = lambda item: None
+
+
+class _Run:
+    def __init__(self, plan: Plan, decls: Mapping[str, Declaration], store: Store, opts: ApplyOptions) -> None:
+        self.decls, self.store, self.opts = decls, store, opts
+        self.report = ApplyReport(workspace=plan.workspace, serial_before=plan.serial, serial_after=plan.serial)
+        self.agents = {d.name: d for d in decls.values() if d.kind == "Agent"}
+        self.failed_agents: set[str] = set()
+
+    def record(self, item: ItemResult) -> None:
+        self.report.items.append(item)
+        if item.serial is not None:
+            self.report.serial_after = item.serial
+        self.opts.on_item(item)
+
+    def commit(self, change: Change, verdict: Verdict) -> None:
+        decl = self.decls[change.address]
+        write = RecordWrite(
+            address=change.address, kind=change.kind, name=change.name, spec=change.after or {},
+            secrets={p: v.get_secret_value() for p, v in secret_paths(decl.resource).items()},
+            sops_digests=ciphertext_digests(decl),
+            last_test={**verdict.to_record(), "testedAt": datetime.now(UTC).isoformat(timespec="seconds")},
+            applied_by=self.opts.actor, git_commit=self.opts.git_commit,
+        )
+        try:
+            serial = self.store.put(write, action=change.action.value, actor=self.opts.actor)
+        except StateError as exc:
+            self.opts.stop.set()
+            if change.kind == "Agent":
+                self.failed_agents.add(change.name)
+            self.record(ItemResult(change.address, change.action.value, ItemStatus.ERROR, verdict, exc.message))
+            return
+        self.record(ItemResult(change.address, change.action.value, ItemStatus.APPLIED, verdict, serial=serial))
+
+    def fail(self, change: Change, verdict: Verdict) -> None:
+        with contextlib.suppress(StateError):  # the failure is reported either way; nothing was committed
+            self.store.append_history("test", change.address, actor=self.opts.actor, outcome="failed",
+                                      detail=verdict.outcome)
+        self.record(ItemResult(change.address, change.action.value, ItemStatus.FAILED, verdict))
+
+    def skip(self, change: Change, why: str) -> None:
+        self.record(ItemResult(change.address, change.action.value, ItemStatus.SKIPPED, detail=why))
+
+    def blocked_by_agent(self, change: Change) -> str | None:
+        resource = self.decls[change.address].resource
+        if isinstance(resource, Connection) and resource.spec.agent in self.failed_agents:
+            return f"agent {resource.spec.agent} was not applied"
+        return None
+
+    def test(self, change: Change) -> Verdict:
+        if self.opts.skip_test:
+            return UNTESTED
+        return self.opts.tester(self.decls[change.address], self.agents)
+
+    def run_connections(self, changes: Sequence[Change]) -> None:
+        pending: Iterator[Change] = iter(changes)
+        with ThreadPoolExecutor(max_workers=max(1, self.opts.parallelism)) as pool:
+            running: dict[Future[Verdict], Change] = {}
+            while True:
+                while not self.opts.stop.is_set() and len(running) < max(1, self.opts.parallelism):
+                    change = next(pending, None)
+                    if change is None:
+                        break
+                    if why := self.blocked_by_agent(change):
+                        self.skip(change, why)
+                        continue
+                    running[pool.submit(self.test, change)] = change
+                if not running:
+                    break
+                done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    change = running.pop(fut)
+                    verdict = fut.result()
+                    (self.commit if verdict.ok else self.fail)(change, verdict)
+        for change in pending:
+            self.skip(change, "interrupted before it started")
+
+    def delete(self, change: Change) -> None:
+        if self.opts.stop.is_set():
+            self.skip(change, "interrupted before it started")
+            return
+        try:
+            serial = self.store.delete(change.address, actor=self.opts.actor)
+        except StateError as exc:
+            self.opts.stop.set()
+            self.record(ItemResult(change.address, "delete", ItemStatus.ERROR, detail=exc.message))
+            return
+        self.record(ItemResult(change.address, "delete", ItemStatus.DELETED, serial=serial))
+
+
+def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, opts: ApplyOptions) -> ApplyReport:
+    """Apply the actionable changes of ``plan``; ``declarations`` must hold decrypted copies of them."""
+    run = _Run(plan, declarations, store, opts)
+    todo = [c for c in plan.changes if c.actionable]
+    upserts = [c for c in todo if c.action in (Action.CREATE, Action.UPDATE)]
+    for change in (c for c in upserts if c.kind == "Agent"):
+        if opts.stop.is_set():
+            run.skip(change, "interrupted before it started")
+        else:
+            run.commit(change, AGENT_UNTESTED)
+    run.run_connections([c for c in upserts if c.kind != "Agent"])
+    deletes = [c for c in todo if c.action is Action.DELETE]
+    for change in sorted(deletes, key=lambda c: (c.kind == "Agent", c.address)):
+        run.delete(change)
+    run.report.interrupted = opts.stop.is_set()
+    return run.report
