@@ -1,0 +1,73 @@
+"""Apply output: one plain line per item (CI logs) or a progress bar (TTY); the JSON report."""
+
+from __future__ import annotations
+
+import json
+from types import TracebackType
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus
+
+_STYLE = {ItemStatus.APPLIED: "green", ItemStatus.DELETED: "green", ItemStatus.FAILED: "red",
+          ItemStatus.ERROR: "bold red", ItemStatus.SKIPPED: "yellow"}
+
+
+def item_line(item: ItemResult) -> str:
+    parts = [f"{item.status.value:<8} {item.action:<7} {item.address}"]
+    v = item.verdict
+    if v is not None:
+        timing = f" {v.elapsed_ms:.0f} ms" if v.elapsed_ms is not None else ""
+        parts.append(f"test: {v.outcome}{timing}")
+        if not v.ok and v.message:
+            parts.append(v.message)
+    if item.detail:
+        parts.append(item.detail)
+    if item.serial is not None:
+        parts.append(f"serial {item.serial}")
+    return " | ".join(parts)
+
+
+class ApplyProgress:
+    """Receives items as they finish: a progress bar on a TTY, otherwise one line per item."""
+
+    def __init__(self, console: Console, total: int) -> None:
+        self.console = console
+        self.progress: Progress | None = None
+        if console.is_terminal and total:
+            self.progress = Progress(TextColumn("applying"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=console, transient=True)
+            self.task = self.progress.add_task("apply", total=total)
+
+    def __enter__(self) -> ApplyProgress:
+        if self.progress:
+            self.progress.start()
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        if self.progress:
+            self.progress.stop()
+
+    def __call__(self, item: ItemResult) -> None:
+        style = _STYLE[item.status]
+        self.console.print(f"[{style}]{escape(item_line(item))}[/{style}]")
+        if item.verdict and not item.verdict.ok and item.verdict.hint:
+            self.console.print(f"         [cyan]hint:[/cyan] {escape(item.verdict.hint)}")
+        if self.progress:
+            self.progress.advance(self.task)
+
+
+def render_summary(report: ApplyReport, console: Console) -> None:
+    c = report.counts()
+    text = (f"Apply {'complete' if report.ok else 'incomplete'}: {c['applied']} applied, {c['deleted']} deleted, "
+            f"{c['failed']} failed, {c['error']} errors, {c['skipped']} skipped "
+            f"(serial {report.serial_before} -> {report.serial_after})")
+    if report.interrupted:
+        text += "; interrupted: run apply again to finish"
+    console.print(f"[bold]{escape(text)}[/bold]")
+
+
+def render_json(report: ApplyReport) -> str:
+    return json.dumps(report.to_dict(), indent=2)
