@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from provisioner.state import Store
+from provisioner.state import open_store
 from tests.integration.state.workers import write_many
 
 PROCESSES = 8
@@ -16,7 +16,8 @@ WRITES_EACH = 10  # x2: one own record and one shared record per round
 pytestmark = pytest.mark.slow
 
 
-def test_eight_processes_writing_at_once(store: Store, state_url: str, key: bytes) -> None:
+def test_eight_processes_writing_at_once(state_url: str, key: bytes) -> None:
+    """They also race to create the schema and the workspace: the state is brand new."""
     ctx = multiprocessing.get_context("spawn")
     out: Any = ctx.Queue()
     workers = [ctx.Process(target=write_many, args=(state_url, key, w, WRITES_EACH, out)) for w in range(PROCESSES)]
@@ -34,6 +35,7 @@ def test_eight_processes_writing_at_once(store: Store, state_url: str, key: byte
         serials = [serial for _, serial, _ in writes]
         assert serials == sorted(serials) and len(set(serials)) == len(serials), "strictly increasing per writer"
 
+    store = open_store(state_url, workspace="default", key=key)
     snap = store.snapshot()
     assert snap.serial == total
     own = {addr for writes in results.values() for addr, _, _ in writes if addr != "connection.shared"}
@@ -48,3 +50,4 @@ def test_eight_processes_writing_at_once(store: Store, state_url: str, key: byte
     history = store.history()
     assert sorted((e.serial, e.address) for e in history) == sorted(
         (serial, addr) for writes in results.values() for addr, serial, _ in writes)
+    store.close()
