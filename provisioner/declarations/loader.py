@@ -20,7 +20,7 @@ from provisioner.declarations.document_data import DocumentTooLargeError, Positi
 from provisioner.declarations.models import address_of, parse_resource, secret_paths
 from provisioner.declarations.schema_errors import schema_diagnostics
 from provisioner.declarations.schemas import SCHEMA_NAMES, schema, validator
-from provisioner.declarations.yaml_source import SourceDocument, discover_files, read_documents
+from provisioner.declarations.yaml_source import SourceDocument, discover_files, parse_documents, read_documents
 from provisioner.diagnostics import Diagnostics
 
 SOPS_METADATA_KEY = "sops"
@@ -47,15 +47,15 @@ class LoadResult:
 def _address(plain: dict[str, Any]) -> str | None:
     kind, metadata = plain.get("kind"), plain.get("metadata")
     name = metadata.get("name") if isinstance(metadata, dict) else None
-    if kind in SCHEMA_NAMES and isinstance(name, str):
+    if isinstance(kind, str) and kind in SCHEMA_NAMES and isinstance(name, str):
         return address_of(str(kind), name)
     return None
 
 
 def _check_kind(plain: dict[str, Any], positions: Positions, result: LoadResult) -> str | None:
     kind = plain.get("kind")
-    if kind in SCHEMA_NAMES:
-        return SCHEMA_NAMES[str(kind)]
+    if isinstance(kind, str) and kind in SCHEMA_NAMES:
+        return SCHEMA_NAMES[kind]
     kinds = ", ".join(SCHEMA_NAMES)
     if kind is None:
         result.diagnostics.error(
@@ -127,6 +127,14 @@ def _load_document(doc: SourceDocument, result: LoadResult) -> None:
     result.diagnostics.extend(found)
     if not found:
         _declaration(doc, plain, positions, result)
+
+
+def load_text(text: str, file: Path) -> LoadResult:
+    """``load_declarations`` for text already in memory (``file`` is only where diagnostics point)."""
+    result = LoadResult(files=[file])
+    for doc in parse_documents(file, text, result.diagnostics):
+        _load_document(doc, result)
+    return result
 
 
 def load_declarations(paths: Sequence[Path]) -> LoadResult:
