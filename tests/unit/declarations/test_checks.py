@@ -80,7 +80,8 @@ def test_base_uri_must_be_absolute_http(tmp_path: Path, uri: str) -> None:
     doc["spec"]["auth"]["baseUri"] = uri
     text = dump(doc)
     found = errors(validate_text(tmp_path, text))
-    assert [(d.code, d.source.line if d.source else 0) for d in found] == [("check.base-uri", line_of(text, "baseUri:"))]
+    where = [(d.code, d.source.line if d.source else 0) for d in found]
+    assert where == [("check.base-uri", line_of(text, "baseUri:"))]
 
 
 @pytest.mark.parametrize("uri", ["https://shop.example.com/admin", "https://shop.example.com/admin/"])

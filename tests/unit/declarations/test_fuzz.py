@@ -106,7 +106,7 @@ def test_mutated_valid_documents(documents: list[Any]) -> None:
 @given(st.sampled_from(VALID), st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 3), YAML_ALPHABET), max_size=6))
 def test_text_edits_of_valid_documents(document: Any, edits: list[tuple[int, int, str]]) -> None:
     text = dump(document)
-    for at, cut, insert in edits:
-        at %= len(text) + 1
+    for position, cut, insert in edits:
+        at = position % (len(text) + 1)
         text = text[:at] + insert + text[at + cut :]
     _check(text)

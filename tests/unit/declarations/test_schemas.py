@@ -78,8 +78,9 @@ CASES: list[tuple[str, dict[str, Any], bool]] = [
     ("realm number", _edit(connection, "spec", "auth", "realm", value=1), False),
     ("unknown auth type", _edit(connection, "spec", "auth", "type", value="basic"), False),
     ("no auth type", _edit(connection, "spec", "auth", "type", delete=True), False),
-    ("advanced ok", _edit(connection, "spec", "advanced",
-                          value={"pingPath": "/V1/x", "timeoutSeconds": 2.5, "verifyTls": False, "caBundle": None}), True),
+    ("advanced ok", _edit(connection, "spec", "advanced", value={
+        "pingPath": "/V1/x", "timeoutSeconds": 2.5, "verifyTls": False, "caBundle": None,
+    }), True),
     ("timeout string", _edit(connection, "spec", "advanced", value={"timeoutSeconds": "30"}), False),
     ("timeout bool", _edit(connection, "spec", "advanced", value={"timeoutSeconds": True}), False),
     ("timeout zero", _edit(connection, "spec", "advanced", value={"timeoutSeconds": 0}), False),
