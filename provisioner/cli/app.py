@@ -9,7 +9,8 @@ from provisioner.cli import state_cmd, validate_cmd  # noqa: F401
 from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.root import app
 from provisioner.errors import InvalidInputError, ProvisionerError
-from provisioner.render.diagnostics import print_diagnostics
+from provisioner.render.console import stderr_console
+from provisioner.render.diagnostics import render_human
 from provisioner.render.errors import print_error, print_internal_error, write_crash_report
 
 
@@ -17,7 +18,7 @@ def main() -> None:
     try:
         app()
     except InvalidInputError as exc:
-        print_diagnostics(exc.diagnostics, fmt="human")
+        render_human(exc.diagnostics.sorted(), stderr_console())
         print_error(exc)
         sys.exit(ExitCode.ERROR)
     except ProvisionerError as exc:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal
 
+from rich.console import Console
 from rich.markup import escape
 
 from provisioner.declarations.models import SECRET_FIELDS
@@ -67,8 +68,8 @@ def summary_line(diagnostics: Diagnostics, files: int | None = None) -> str:
     return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}{checked}"
 
 
-def render_human(diagnostics: Iterable[Diagnostic]) -> None:
-    console = stdout_console()
+def render_human(diagnostics: Iterable[Diagnostic], console: Console | None = None) -> None:
+    console = console or stdout_console()
     for d in diagnostics:
         where = f"{d.source}: " if d.source else ""
         style = _STYLE[d.severity]

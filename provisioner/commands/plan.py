@@ -1,0 +1,61 @@
+"""``provisioner plan``: declarations vs state -> a Plan (never printed here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from provisioner.commands.workspace import load_valid
+from provisioner.config import ProjectConfig
+from provisioner.declarations.declaration import Declaration
+from provisioner.diagnostics import Diagnostics
+from provisioner.errors import InvalidInputError, ProvisionerError
+from provisioner.plan.differ import diff
+from provisioner.plan.model import Plan
+from provisioner.secrets.resolve import decrypt_declarations
+from provisioner.state import Store
+
+
+@dataclass
+class PlanRun:
+    plan: Plan
+    diagnostics: Diagnostics  # warnings only: errors raise InvalidInputError
+    declarations: dict[str, Declaration] = field(default_factory=dict)
+    decrypted_files: tuple[str, ...] = ()
+    files: tuple[Path, ...] = ()
+
+
+def _check_targets(targets: Sequence[str], declared: set[str], stored: set[str]) -> None:
+    known = declared | stored | {a.split(".", 1)[1] for a in declared | stored}
+    unknown = [t for t in targets if t not in known]
+    if unknown:
+        raise ProvisionerError(f"--target names nothing declared or stored: {', '.join(unknown)}",
+                               code="unknown-target", hint="use a connection name or an address (connection.NAME)")
+
+
+def make_plan(
+    config: ProjectConfig,
+    store: Store,
+    *,
+    paths: Sequence[Path] = (),
+    targets: Sequence[str] = (),
+    allow_delete: bool = False,
+    parallelism: int = 8,
+) -> PlanRun:
+    """Load and validate the files, read the state, decrypt what changed, and diff."""
+    loaded = load_valid(config, paths)
+    snapshot = store.snapshot()
+    _check_targets(targets, loaded.addresses, set(snapshot.records))
+    result = diff(
+        loaded.declarations, snapshot, fingerprint=store.fingerprint,
+        decrypt=partial(decrypt_declarations, parallelism=parallelism),
+        targets=targets, allow_delete=allow_delete, root=config.root,
+    )
+    diagnostics = Diagnostics()
+    diagnostics.extend(loaded.diagnostics)
+    diagnostics.extend(result.diagnostics)
+    if diagnostics.has_errors:
+        raise InvalidInputError(diagnostics, "cannot plan: the secrets could not be decrypted")
+    return PlanRun(result.plan, diagnostics, result.declarations, result.decrypted_files, tuple(loaded.files))

@@ -1,0 +1,45 @@
+"""What plan, apply and test share: valid declarations, who is acting, and which commit."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from provisioner.commands.validate import default_paths
+from provisioner.config import ProjectConfig
+from provisioner.declarations.loader import LoadResult, validate_paths
+from provisioner.errors import InvalidInputError
+
+
+def load_valid(config: ProjectConfig, paths: Sequence[Path] = ()) -> LoadResult:
+    """Load and validate the declarations; any error stops here with every diagnostic."""
+    loaded = validate_paths(tuple(paths) or default_paths(config))
+    if loaded.diagnostics.has_errors:
+        raise InvalidInputError(loaded.diagnostics)
+    return loaded
+
+
+def actor() -> str:
+    """Who is applying: ``user@host``, as history and records show it."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid{os.getuid()}"
+    return f"{user}@{socket.gethostname()}"
+
+
+def git_commit(root: Path) -> str | None:
+    """The commit being applied: ``GITHUB_SHA`` / ``CI_COMMIT_SHA`` in CI, else ``git rev-parse HEAD``."""
+    for var in ("GITHUB_SHA", "CI_COMMIT_SHA"):
+        if os.environ.get(var):
+            return os.environ[var]
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                             timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
