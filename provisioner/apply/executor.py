@@ -42,6 +42,7 @@ class ApplyOptions:
     parallelism: int = 8
     stop: threading.Event = field(default_factory=threading.Event)
     on_item: Listener = lambda item: None
+    on_start: Callable[[int], None] = lambda total: None  # called once with the number of changes to apply
 
 
 class _Run:
@@ -136,6 +137,7 @@ def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, o
     """Apply the actionable changes of ``plan``; ``declarations`` must hold decrypted copies of them."""
     run = _Run(plan, declarations, store, opts)
     todo = [c for c in plan.changes if c.actionable]
+    opts.on_start(len(todo))
     upserts = [c for c in todo if c.action in (Action.CREATE, Action.UPDATE)]
     for change in (c for c in upserts if c.kind == "Agent"):
         if opts.stop.is_set():

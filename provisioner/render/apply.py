@@ -7,7 +7,7 @@ from types import TracebackType
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus
 
@@ -33,17 +33,20 @@ def item_line(item: ItemResult) -> str:
 class ApplyProgress:
     """Receives items as they finish: a progress bar on a TTY, otherwise one line per item."""
 
-    def __init__(self, console: Console, total: int) -> None:
+    def __init__(self, console: Console) -> None:
         self.console = console
         self.progress: Progress | None = None
-        if console.is_terminal and total:
+        self.task: TaskID | None = None
+
+    def start(self, total: int) -> None:
+        """Called when the changes are known; shows a bar only on a terminal."""
+        if self.console.is_terminal and total:
             self.progress = Progress(TextColumn("applying"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=console, transient=True)
+                                     TimeElapsedColumn(), console=self.console, transient=True)
             self.task = self.progress.add_task("apply", total=total)
+            self.progress.start()
 
     def __enter__(self) -> ApplyProgress:
-        if self.progress:
-            self.progress.start()
         return self
 
     def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
@@ -55,7 +58,7 @@ class ApplyProgress:
         self.console.print(f"[{style}]{escape(item_line(item))}[/{style}]")
         if item.verdict and not item.verdict.ok and item.verdict.hint:
             self.console.print(f"         [cyan]hint:[/cyan] {escape(item.verdict.hint)}")
-        if self.progress:
+        if self.progress and self.task is not None:
             self.progress.advance(self.task)
 
 
@@ -71,3 +74,8 @@ def render_summary(report: ApplyReport, console: Console) -> None:
 
 def render_json(report: ApplyReport) -> str:
     return json.dumps(report.to_dict(), indent=2)
+
+
+def render_nothing_done(message: str, *, ok: bool) -> str:
+    """The JSON report when nothing was applied (no changes, or not confirmed)."""
+    return json.dumps({"ok": ok, "applied": False, "message": message, "items": []}, indent=2)

@@ -1,0 +1,116 @@
+"""``provisioner apply [PLANFILE]``."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from provisioner.apply.executor import ApplyOptions
+from provisioner.apply.probing import probe_tester
+from provisioner.cli.exit_codes import ExitCode
+from provisioner.cli.options import ParallelismOpt, PathsArg, ReportFormat, TargetOpt, WorkspaceOpt
+from provisioner.cli.root import app
+from provisioner.commands.apply import apply
+from provisioner.commands.plan import PlanRun
+from provisioner.commands.state_open import open_project_store
+from provisioner.commands.workspace import actor, git_commit
+from provisioner.config import load_config
+from provisioner.errors import ProvisionerError
+from provisioner.probe.session_pool import SessionPool
+from provisioner.render.apply import ApplyProgress, render_json, render_nothing_done, render_summary
+from provisioner.render.console import stderr_console, stdout_console
+from provisioner.render.diagnostics import render_human as render_diagnostics
+from provisioner.render.plan import render_human as render_plan
+
+
+def _confirm(auto_approve: bool, fmt: ReportFormat) -> Callable[[PlanRun], bool]:
+    def confirm(run: PlanRun) -> bool:
+        console = stdout_console() if fmt is ReportFormat.HUMAN else stderr_console()
+        render_plan(run.plan, console)
+        if auto_approve:
+            return True
+        if not sys.stdin.isatty():
+            raise ProvisionerError("refusing to apply without confirmation: no terminal to ask on",
+                                   code="not-approved",
+                                   hint="review `provisioner plan --out plan.json`, then "
+                                   "`provisioner apply plan.json`, or pass --auto-approve")
+        return typer.confirm("Apply these changes?", default=False)
+
+    return confirm
+
+
+def _stop_on_sigint(stop: threading.Event) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        stderr_console().print("interrupt: no new work starts; waiting for tests in flight (Ctrl-C again to abort)")
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+@app.command("apply")
+def apply_command(
+    plan_file: Annotated[Path | None, typer.Argument(
+        help="A plan written by `plan --out`: apply exactly it, or refuse it when stale.", show_default=False)] = None,
+    auto_approve: Annotated[bool, typer.Option("--auto-approve", help="Apply without asking (no plan file).")] = False,
+    skip_test: Annotated[bool, typer.Option("--skip-test", help="Commit without testing (recorded).")] = False,
+    lock_timeout: Annotated[float, typer.Option(
+        "--lock-timeout", min=0, help="Seconds to wait for the workspace lease held by another run.")] = 0.0,
+    allow_delete: Annotated[bool, typer.Option(
+        "--allow-delete", help="Delete stored connections no longer declared (no plan file).")] = False,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="human or json (the report).")] = (
+        ReportFormat.HUMAN),
+    target: TargetOpt = None,
+    paths: PathsArg = None,
+    workspace: WorkspaceOpt = None,
+    parallelism: ParallelismOpt = 8,
+) -> None:
+    """Test each changed connection, then commit it to the state; a failed test commits nothing."""
+    if plan_file is not None and (target or allow_delete):
+        raise ProvisionerError("--target and --allow-delete belong to the plan; a plan file already fixes them",
+                               code="usage", hint="make the plan with them: provisioner plan --out FILE ...")
+    config = load_config()
+    stop = threading.Event()
+    out = stdout_console() if fmt is ReportFormat.HUMAN else stderr_console()
+    store = open_project_store(config, workspace)
+    pool = SessionPool(pool_maxsize=parallelism)
+    try:
+        with ApplyProgress(out) as progress:
+
+            def start(total: int) -> None:  # from here on Ctrl-C stops new work instead of aborting
+                _stop_on_sigint(stop)
+                progress.start(total)
+
+            options = ApplyOptions(actor=actor(), tester=probe_tester(pool), git_commit=git_commit(config.root),
+                                   skip_test=skip_test, parallelism=parallelism, stop=stop, on_item=progress,
+                                   on_start=start)
+            result = apply(config, store, options=options, plan_file=plan_file, paths=paths or (),
+                           targets=target or (), allow_delete=allow_delete, lock_timeout=lock_timeout,
+                           confirm=_confirm(auto_approve, fmt))
+    finally:
+        pool.close()
+        store.close()
+    if result.run and result.run.diagnostics:
+        render_diagnostics(result.run.diagnostics.sorted(), stderr_console())
+    report = result.report
+    if report is None:
+        message = "Apply cancelled." if not result.confirmed else "No changes. Nothing to apply."
+        if fmt is ReportFormat.JSON:
+            stdout_console().out(render_nothing_done(message, ok=result.confirmed), highlight=False)
+        else:
+            out.print(message)
+        raise typer.Exit(ExitCode.OK if result.confirmed else ExitCode.ERROR)
+    if fmt is ReportFormat.JSON:
+        stdout_console().out(render_json(report), highlight=False)
+    else:
+        render_summary(report, out)
+    raise typer.Exit(ExitCode.OK if report.ok else ExitCode.ERROR)

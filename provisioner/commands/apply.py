@@ -1,0 +1,84 @@
+"""``provisioner apply``: under the workspace lease, check the plan, decrypt, test, commit.
+
+With a plan file: the state must still be at the plan's lineage and serial and the files must
+still produce the planned digests, else the plan is refused as stale and nothing is applied.
+Without one: plan now, let ``confirm`` decide (the CLI asks on a TTY or needs --auto-approve).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from provisioner.apply.executor import ApplyOptions, execute
+from provisioner.apply.results import ApplyReport
+from provisioner.commands.plan import PlanRun, make_plan
+from provisioner.config import ProjectConfig
+from provisioner.declarations.declaration import Declaration
+from provisioner.errors import InvalidInputError, ProvisionerError
+from provisioner.plan.model import Action, Plan
+from provisioner.plan.planfile import read_plan_file
+from provisioner.plan.staleness import ensure_fresh
+from provisioner.secrets.resolve import decrypt_declarations
+from provisioner.state import Store
+
+
+@dataclass
+class ApplyRun:
+    plan: Plan
+    report: ApplyReport | None  # None: nothing to do, or not confirmed
+    confirmed: bool = True
+    run: PlanRun | None = None
+
+
+def _decrypted_for(plan: Plan, run: PlanRun, parallelism: int) -> dict[str, Declaration]:
+    """Every declaration apply will commit, with its secret values (the plan decrypted only changed ones)."""
+    decls = dict(run.declarations)
+    need = [decls[c.address] for c in plan.changes
+            if c.actionable and c.action is not Action.DELETE and not decls[c.address].decrypted]
+    if need:
+        done, diagnostics = decrypt_declarations(need, parallelism=parallelism)
+        if diagnostics.has_errors:
+            raise InvalidInputError(diagnostics, "cannot apply: the secrets could not be decrypted")
+        decls.update({d.address: d for d in done})
+    return decls
+
+
+def apply(
+    config: ProjectConfig,
+    store: Store,
+    *,
+    options: ApplyOptions,
+    plan_file: Path | None = None,
+    paths: Sequence[Path] = (),
+    targets: Sequence[str] = (),
+    allow_delete: bool = False,
+    lock_timeout: float = 0.0,
+    confirm: Callable[[PlanRun], bool] = lambda run: True,
+) -> ApplyRun:
+    with store.lock("apply", timeout=lock_timeout):
+        if plan_file is not None:
+            saved = read_plan_file(plan_file)
+            if saved.workspace != store.workspace:
+                raise ProvisionerError(
+                    f"{plan_file} is a plan for workspace {saved.workspace!r}, not {store.workspace!r}",
+                    code="stale-plan", hint=f"apply it with --workspace {saved.workspace}")
+            run = make_plan(config, store, paths=paths, targets=saved.targets, allow_delete=saved.allow_delete,
+                            parallelism=options.parallelism)
+            ensure_fresh(saved, store.snapshot(), store.history(), run.plan)
+            plan = saved
+        else:
+            run = make_plan(config, store, paths=paths, targets=targets, allow_delete=allow_delete,
+                            parallelism=options.parallelism)
+            plan = run.plan
+            if not plan.has_changes:
+                return ApplyRun(plan, None, run=run)
+            if not confirm(run):
+                return ApplyRun(plan, None, confirmed=False, run=run)
+        if not plan.has_changes:
+            return ApplyRun(plan, None, run=run)
+        decls = _decrypted_for(plan, run, options.parallelism)
+        report = execute(plan, decls, store, options)
+        return ApplyRun(plan, report, run=run)
+
