@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import Resource, secret_paths
@@ -23,6 +23,7 @@ from provisioner.secrets.parallel import DEFAULT_PARALLELISM, decrypt_files
 from provisioner.secrets.sops import DecryptedFile, Sops
 
 _MISSING = object()
+_M = TypeVar("_M", bound=BaseModel)
 
 
 def decrypt_declarations(
@@ -99,13 +100,22 @@ def _fill(declaration: Declaration, decrypted: DecryptedFile, diagnostics: Diagn
 
 
 def with_secrets(resource: Resource, values: Mapping[str, str]) -> Resource:
-    """A copy of ``resource`` whose secret fields at the dotted ``values`` paths hold those values."""
-    data: dict[str, Any] = resource.model_dump(mode="python", exclude_unset=False)
-    for dotted, value in values.items():
-        *parents, leaf = dotted.split(".")
-        node = data
-        for part in parents:
-            node = node[part]
-        node[leaf] = SecretStr(value)
-    return type(resource).model_validate(data)
+    """A copy of ``resource`` whose secret fields at the dotted ``values`` paths hold those values.
 
+    Nested ``model_copy`` rather than dump-and-validate: validators that look at which fields
+    were set (the method table) see exactly what the file said, and nothing is coerced.
+    """
+    updated = resource
+    for dotted, value in values.items():
+        updated = _copy_at(updated, dotted.split("."), SecretStr(value))
+    return updated
+
+
+def _copy_at(model: _M, path: list[str], value: object) -> _M:
+    head, *rest = path
+    if not rest:
+        return model.model_copy(update={head: value})
+    child = getattr(model, head)
+    if not isinstance(child, BaseModel):
+        raise TypeError(f"{head} is not a model")  # a path from secret_paths always is
+    return model.model_copy(update={head: _copy_at(child, rest, value)})
