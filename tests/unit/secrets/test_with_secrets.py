@@ -12,15 +12,15 @@ def test_replaces_secrets_and_keeps_fields_set():
         "spec": {"application": "magento2", "auth": {
             "type": "oauth1", "baseUri": "https://s.example.com/rest", "signatureMethod": "RSA-SHA256",
             "consumerKey": "k", "accessToken": "ENC[a]", "consumerPrivateKey": "ENC[b]"}}})
-    out = with_secrets(conn, {"spec.auth.accessToken": "tok", "spec.auth.consumerPrivateKey": "pem"})
+    out = with_secrets(conn, {"spec.auth.accessToken": "Q7zz-canary", "spec.auth.consumerPrivateKey": "pem"})
     assert isinstance(out, Connection)
     auth = out.spec.auth
-    assert auth.accessToken.get_secret_value() == "tok"
+    assert auth.accessToken.get_secret_value() == "Q7zz-canary"
     assert auth.consumerPrivateKey is not None and auth.consumerPrivateKey.get_secret_value() == "pem"
     assert auth.model_fields_set == conn.spec.auth.model_fields_set
     assert out.spec.model_fields_set == conn.spec.model_fields_set
     assert conn.spec.auth.accessToken.get_secret_value() == "ENC[a]"  # the input is not mutated
-    assert "tok" not in repr(out)
+    assert "Q7zz-canary" not in repr(out)
 
 
 def test_agent_token():
