@@ -85,7 +85,7 @@ def _key(result: InitResult, key_file: Path) -> AgeIdentity | None:
             identity = read_identity(key_file)
         except (OSError, ValueError):
             result.diagnostics.error(
-                "init-bad-key-file", f"{key_file} is not an age key file", source=SourceRange(str(key_file)),
+                "init.bad-key-file", f"{key_file} is not an age key file", source=SourceRange(str(key_file)),
                 hint="pass --key-file with an age-keygen identity, or a path that does not exist yet",
             )
             return None
@@ -121,7 +121,7 @@ def init_project(
     for recipient in age_recipients:
         if not is_recipient(recipient):
             result.diagnostics.error(
-                "init-bad-recipient", f"{recipient!r} is not an age recipient",
+                "init.bad-recipient", f"{recipient!r} is not an age recipient",
                 hint="age recipients look like age1... (age-keygen -y KEYFILE prints one)",
             )
     if result.diagnostics.has_errors:
@@ -155,6 +155,6 @@ def _example(root: Path, sops_yaml: Path, sops: Sops | None, result: InitResult)
     try:
         encrypted = (sops or Sops()).encrypt(plaintext, filename=target, config=sops_yaml, cwd=root)
     except SecretsError as exc:
-        result.diagnostics.error(exc.code, exc.message, hint=exc.hint, source=SourceRange(str(sops_yaml)))
+        result.diagnostics.error("init.encrypt-failed", exc.message, hint=exc.hint, source=SourceRange(str(sops_yaml)))
         return
     _create(target, encrypted, result)

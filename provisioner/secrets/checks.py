@@ -41,11 +41,11 @@ def load_rsa_key(pem: str) -> RSAPrivateKey | tuple[str, str]:
 
 def _check_value(path: str, value: str, source: SourceRange, diagnostics: Diagnostics) -> bool:
     if not value.strip():
-        diagnostics.error("secret-empty", f"{path} is empty", hint="set the value with `sops edit`", source=source)
+        diagnostics.error("secret.empty", f"{path} is empty", hint="set the value with `sops edit`", source=source)
         return False
     if value != value.strip() and not path.endswith(_PRIVATE_KEY_FIELD):
         diagnostics.warning(
-            "secret-whitespace", f"{path} has leading or trailing whitespace",
+            "secret.whitespace", f"{path} has leading or trailing whitespace",
             hint="remove it with `sops edit`; servers compare credentials exactly", source=source,
         )
     return True
@@ -55,11 +55,11 @@ def _check_private_key(path: str, pem: str, source: SourceRange, diagnostics: Di
     key = load_rsa_key(pem)
     if isinstance(key, tuple):
         message, hint = key
-        diagnostics.error("secret-rsa-key-invalid", f"{path} {message}", hint=hint, source=source)
+        diagnostics.error("secret.rsa-key-invalid", f"{path} {message}", hint=hint, source=source)
         return
     if key.key_size < MIN_RSA_BITS:
         diagnostics.warning(
-            "secret-rsa-key-weak", f"{path} is a {key.key_size}-bit RSA key, under {MIN_RSA_BITS} bits",
+            "secret.rsa-key-weak", f"{path} is a {key.key_size}-bit RSA key, under {MIN_RSA_BITS} bits",
             hint="generate a new key of at least 2048 bits and register its certificate in Magento", source=source,
         )
 
@@ -67,7 +67,7 @@ def _check_private_key(path: str, pem: str, source: SourceRange, diagnostics: Di
 def _check_token_length(path: str, value: str, source: SourceRange, diagnostics: Diagnostics) -> None:
     if len(value) != MAGENTO_TOKEN_LENGTH:
         diagnostics.warning(
-            "magento-token-length", f"{path} is not {MAGENTO_TOKEN_LENGTH} characters long",
+            "secret.token-length", f"{path} is not {MAGENTO_TOKEN_LENGTH} characters long",
             hint="Magento integration keys and tokens are 32 characters: copy them again from "
             "System > Integrations", source=source,
         )

@@ -70,7 +70,7 @@ def _fill(declaration: Declaration, decrypted: DecryptedFile, diagnostics: Diagn
     index = declaration.document_index
     if not 0 <= index < len(decrypted.documents):
         diagnostics.error(
-            "sops-document-mismatch",
+            "sops.document-mismatch",
             f"sops returned {len(decrypted.documents)} document(s); document {index + 1} is missing",
             hint="sops cannot round-trip empty or comment-only documents: remove them", source=declaration.source,
         )
@@ -81,15 +81,15 @@ def _fill(declaration: Declaration, decrypted: DecryptedFile, diagnostics: Diagn
         value = _lookup(document, path)
         source = declaration.position(path)
         if value is _MISSING:
-            diagnostics.error("secret-not-found", f"{path} is missing from the decrypted document", source=source)
+            diagnostics.error("secret.not-found", f"{path} is missing from the decrypted document", source=source)
         elif not isinstance(value, str):
             diagnostics.error(
-                "secret-not-string", f"{path} decrypts to a {type(value).__name__}, not a string",
+                "secret.not-string", f"{path} decrypts to a {type(value).__name__}, not a string",
                 hint="quote the value before encrypting it, e.g. with `sops edit`", source=source,
             )
         elif value.startswith("ENC[AES256_GCM,"):
             diagnostics.error(
-                "secret-not-decrypted", f"{path} holds ENC[...] text that sops did not decrypt",
+                "secret.not-decrypted", f"{path} holds ENC[...] text that sops did not decrypt",
                 hint="the value was copied from another file; set it again with `sops edit`", source=source,
             )
         else:

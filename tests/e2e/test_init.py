@@ -103,7 +103,7 @@ def test_bad_recipient_is_an_error_and_writes_nothing(tmp_path, cli):
     project = tmp_path / "shop"
     done = cli(["init", str(project), "--age-recipient", "age1nope"], env=isolated_env(tmp_path / "home"))
     assert done.returncode == 1
-    assert "init-bad-recipient" in done.stdout
+    assert "init.bad-recipient" in done.stdout
     assert not project.exists()
 
 

@@ -23,9 +23,9 @@ def test_canary_never_leaves_memory_on_success_and_failure(tmp_path, encrypt_fil
 
     decrypted, diagnostics = decrypt_declarations(declarations, sops=sops)
     assert decrypted[0].decrypted and not decrypted[1].decrypted
-    assert [d.code for d in diagnostics] == ["sops-tampered"]
+    assert [d.code for d in diagnostics] == ["sops.tampered"]
     checked = decrypt_and_check(declarations, sops=sops)
-    assert {d.code for d in checked} == {"sops-tampered", "magento-token-length"}
+    assert {d.code for d in checked} == {"sops.tampered", "secret.token-length"}
 
     shown = "\n".join([repr(decrypted), str(decrypted), repr(diagnostics), repr(checked),
                        *(str(d.to_dict()) for d in [*diagnostics, *checked])])

@@ -66,7 +66,7 @@ def test_failed_file_returns_inputs_unchanged_with_one_diagnostic_per_file(tmp_p
     assert [d.decrypted for d in out] == [False, False, True]
     assert out[0] is declarations[0]
     assert [(d.code, d.source.file if d.source else None) for d in diagnostics] == [
-        ("sops-tampered", "connections/bad.yaml")]
+        ("sops.tampered", "connections/bad.yaml")]
 
 
 def test_no_key_reports_once_per_file(tmp_path, encrypt_file):
@@ -74,5 +74,5 @@ def test_no_key_reports_once_per_file(tmp_path, encrypt_file):
     declarations = [d for p in paths for d in load_declarations(p)]
     out, diagnostics = decrypt_declarations(declarations, sops=Sops(environ=isolated_env(tmp_path / "empty")))
     assert not any(d.decrypted for d in out)
-    assert [d.code for d in diagnostics] == ["sops-no-key"] * 3
+    assert [d.code for d in diagnostics] == ["sops.no-key"] * 3
     assert diagnostics.has_errors

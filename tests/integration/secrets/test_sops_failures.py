@@ -38,7 +38,7 @@ def test_no_key_is_exit_128_and_names_the_recipients(tmp_path, encrypted, age_ke
     failure = _failure(Sops(environ=isolated_env(tmp_path / "nokey-home")), encrypted)
     assert failure.exit_code == 128
     d = failure_diagnostic(failure, "connections/conn.yaml")
-    assert (d.severity, d.code) == (Severity.ERROR, "sops-no-key")
+    assert (d.severity, d.code) == (Severity.ERROR, "sops.no-key")
     assert d.source is not None and d.source.file == "connections/conn.yaml"
     assert d.hint is not None and age_key.recipient in d.hint
     assert "SOPS_AGE_KEY_FILE" in d.hint and "SOPS_AGE_KEY" in d.hint
@@ -49,7 +49,7 @@ def test_wrong_key_is_exit_128_and_says_the_key_does_not_match(tmp_path, encrypt
     failure = _failure(Sops(environ=isolated_env(tmp_path / "h", {"SOPS_AGE_KEY": other.identity})), encrypted)
     assert failure.exit_code == 128
     d = failure_diagnostic(failure)
-    assert d.code == "sops-wrong-key"
+    assert d.code == "sops.wrong-key"
     assert d.hint is not None and age_key.recipient in d.hint and other.recipient not in d.hint
     assert other.identity not in (d.message + d.hint)
 
@@ -59,7 +59,7 @@ def test_tampered_ciphertext_is_exit_25(encrypted, sops):
     failure = _failure(sops, encrypted)
     assert failure.exit_code == 25
     d = failure_diagnostic(failure)
-    assert d.code == "sops-tampered"
+    assert d.code == "sops.tampered"
     assert d.source is not None and d.source.file == str(encrypted)
     assert d.hint is not None and "sops edit" in d.hint
 
@@ -71,7 +71,7 @@ def test_plain_field_edited_without_mac_only_encrypted_is_exit_51(tmp_path, encr
     failure = _failure(sops, path)
     assert failure.exit_code == 51
     d = failure_diagnostic(failure)
-    assert d.code == "sops-mac-mismatch"
+    assert d.code == "sops.mac-mismatch"
     assert d.hint is not None and "mac_only_encrypted" in d.hint
     assert "MAC mismatch" in d.message
 
@@ -87,14 +87,14 @@ def test_file_that_is_not_encrypted_is_exit_1_with_metadata_not_found(tmp_path, 
     failure = _failure(sops, path)
     assert failure.exit_code == 1 and "sops metadata not found" in failure.stderr
     d = failure_diagnostic(failure)
-    assert d.code == "sops-not-encrypted"
+    assert d.code == "sops.not-encrypted"
     assert d.hint is not None and "sops encrypt --in-place" in d.hint
 
 
 def test_missing_file_is_exit_100(tmp_path, sops):
     failure = _failure(sops, tmp_path / "nope.yaml")
     assert failure.exit_code == 100
-    assert failure_diagnostic(failure).code == "sops-file-missing"
+    assert failure_diagnostic(failure).code == "sops.file-missing"
 
 
 def test_anything_else_shows_sops_first_line_scrubbed(tmp_path, sops):
@@ -102,7 +102,7 @@ def test_anything_else_shows_sops_first_line_scrubbed(tmp_path, sops):
     path.write_text("a: [1\n")
     failure = _failure(sops, path)
     d = failure_diagnostic(failure)
-    assert d.code == "sops-failed"
+    assert d.code == "sops.failed"
     assert f"exit {failure.exit_code}" in d.message and "yaml" in d.message.lower()
 
 
