@@ -12,6 +12,9 @@ from provisioner.secrets.sops import Sops
 from tests.support.cli import run_cli
 from tests.support.sops import AgeKey, isolated_env, make_age_key, write_encrypted
 
+# Shared fixtures from support modules: postgres_server (session) and postgres_url (a fresh database).
+pytest_plugins = ["tests.support.postgres"]
+
 
 @pytest.fixture
 def cli() -> Callable[..., CompletedProcess[str]]:
