@@ -50,7 +50,8 @@ def render_human(diagnostics: Iterable[Diagnostic]) -> None:
     for d in diagnostics:
         where = f"{d.source}: " if d.source else ""
         style = _STYLE[d.severity]
-        console.print(f"{escape(where)}[{style}]{d.severity.value}[/{style}]\\[{escape(d.code)}]: {escape(d.message)}")
+        code = escape(f"[{d.code}]")
+        console.print(f"{escape(where)}[{style}]{d.severity.value}[/{style}]{code}: {escape(d.message)}")
         for line in _excerpt(d):
             console.print(escape(line), style="dim")
         if d.hint:
