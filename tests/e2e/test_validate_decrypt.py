@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
-
-import pytest
 
 from tests.support.argv_spy import write_argv_spy
 from tests.support.sops import connection_yaml, isolated_env
 
 CANARY = "CANARY-7d1e5b3a9c0f2468ace13579b"  # 32 characters
-
-
-def _validate_has_decrypt() -> bool:
-    try:
-        from provisioner.commands.validate import validate
-    except ImportError:
-        return False
-    return "decrypt" in inspect.signature(validate).parameters
-
-
-# These run as soon as `validate --decrypt` is wired (the validate command comes from the
-# declarations branch; wiring is one call: provisioner.secrets.verify.decrypt_and_check).
-pytestmark = pytest.mark.skipif(not _validate_has_decrypt(), reason="validate --decrypt is not wired yet")
 
 
 def test_init_then_validate_decrypt_passes_with_no_manual_step(tmp_path, cli):
