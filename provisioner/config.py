@@ -9,6 +9,8 @@ state:
   url: sqlite:///.provisioner/state.db
   keyFile: ~/.config/provisioner/state.key
 paths: [connections]
+secrets:
+  ageKeyFile: ~/.config/provisioner/age/shop.agekey   # used when SOPS_AGE_KEY(_FILE) is unset
 ```
 """
 
@@ -42,6 +44,7 @@ class ProjectConfig:
     state_key_file: Path | None = None
     paths: tuple[Path, ...] = field(default_factory=tuple)
     config_file: Path | None = None
+    age_key_file: Path | None = None
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -93,6 +96,7 @@ def load_config(start: Path | None = None, config_file: Path | None = None) -> P
     if not isinstance(raw_paths, list):
         raise ConfigError(f"{path}: 'paths' must be a list", hint="paths: [connections]")
     paths = tuple(root / str(p) for p in raw_paths)
+    age_key_file = _age_key_file(data, root, path)
     return ProjectConfig(
         root=root,
         workspace=workspace,
@@ -100,4 +104,17 @@ def load_config(start: Path | None = None, config_file: Path | None = None) -> P
         state_key_file=key_file,
         paths=paths,
         config_file=path,
+        age_key_file=age_key_file,
     )
+
+
+def _age_key_file(data: dict[str, Any], root: Path, path: Path | None) -> Path | None:
+    """``secrets.ageKeyFile``: where sops finds the age identity when the environment names none."""
+    secrets = data.get("secrets") or {}
+    if not isinstance(secrets, dict):
+        raise ConfigError(f"{path}: 'secrets' must be a mapping", hint="secrets: {ageKeyFile: ...}")
+    raw = secrets.get("ageKeyFile")
+    if not raw:
+        return None
+    key_file = Path(os.path.expanduser(str(raw)))
+    return key_file if key_file.is_absolute() else root / key_file

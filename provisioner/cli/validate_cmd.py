@@ -36,17 +36,22 @@ def validate_command(
     fmt: Annotated[DiagnosticsFormat, typer.Option(
         "--format", "-f", help="human, json (for machines) or github (workflow annotations)."
     )] = DiagnosticsFormat.HUMAN,
+    decrypt: Annotated[bool, typer.Option(
+        "--decrypt", help="Also decrypt the secrets with sops and check their values (needs the age key).",
+    )] = False,
 ) -> None:
     """Check declarations against the JSON Schemas and the cross-file rules; no key needed.
 
+    With --decrypt (and no structural error), also decrypt the secrets and check their values.
     Exit 0 when valid (warnings allowed), 1 on any error.
     """
-    result = validate(paths or ())
+    result = validate(paths or (), decrypt=decrypt)
     ordered = result.diagnostics.sorted()
     if fmt is DiagnosticsFormat.JSON:
         render_json(result.diagnostics, extra={
             "files": [str(f) for f in result.files],
             "declarations": [d.address for d in result.declarations],
+            "decrypted": result.decrypted,
         })
     elif fmt is DiagnosticsFormat.GITHUB:
         render_github(ordered)

@@ -9,7 +9,8 @@ from pathlib import Path
 from provisioner.config import ProjectConfig, load_config
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.loader import validate_paths
-from provisioner.diagnostics import Diagnostics
+from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
+from provisioner.secrets.verify import decrypt_and_check
 
 DEFAULT_DIRECTORY = "connections"
 
@@ -20,6 +21,7 @@ class ValidateResult:
     files: tuple[Path, ...]
     declarations: tuple[Declaration, ...]
     diagnostics: Diagnostics
+    decrypted: bool = False  # --decrypt ran: secrets were decrypted and their values checked
 
     @property
     def ok(self) -> bool:
@@ -39,15 +41,33 @@ def default_paths(config: ProjectConfig) -> tuple[Path, ...]:
     return config.paths or (config.root / DEFAULT_DIRECTORY,)
 
 
-def validate(paths: Sequence[Path] = (), *, config: ProjectConfig | None = None) -> ValidateResult:
-    """Validate ``paths`` (default: the project's declaration paths) without decrypting anything."""
+def validate(
+    paths: Sequence[Path] = (), *, config: ProjectConfig | None = None, decrypt: bool = False
+) -> ValidateResult:
+    """Validate ``paths`` (default: the project's declaration paths).
+
+    With ``decrypt``, and only when the structure is valid, also decrypt the secrets (sops)
+    and check their values; the age key comes from the environment or provisioner.yaml.
+    """
     cwd = Path.cwd().resolve()
+    if config is None and (decrypt or not paths):
+        config = load_config(cwd)
     chosen = tuple(paths) or default_paths(config or load_config(cwd))
     chosen = tuple(_shown(p, cwd) for p in chosen)
     loaded = validate_paths(chosen)
+    diagnostics = loaded.diagnostics
+    ran = decrypt and not diagnostics.has_errors
+    if ran:
+        diagnostics.extend(decrypt_and_check(loaded.declarations, config=config))
+    elif decrypt:
+        diagnostics.add(Diagnostic(
+            Severity.INFO, "secrets.skipped", "secrets were not decrypted: the declarations have errors",
+            hint="fix the errors above, then run validate --decrypt again",
+        ))
     return ValidateResult(
         paths=chosen,
         files=tuple(loaded.files),
         declarations=tuple(loaded.declarations),
-        diagnostics=loaded.diagnostics,
+        diagnostics=diagnostics,
+        decrypted=ran,
     )

@@ -1,0 +1,78 @@
+"""The files ``provisioner init`` writes: their text, and nothing else."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+GITIGNORE_ENTRIES = (".provisioner/", "*.agekey")
+EXAMPLE_CONNECTION = "connections/example.yaml"
+
+_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def random_token(length: int = 32) -> str:
+    """A placeholder credential shaped like a Magento integration token (32 characters)."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def provisioner_yaml(age_key_file: str | None) -> str:
+    text = (
+        "# provisioner settings (docs/configuration.md)\n"
+        "workspace: default\n"
+        "state:\n"
+        "  url: sqlite:///.provisioner/state.db\n"
+        "paths: [connections]\n"
+    )
+    if age_key_file:
+        text += (
+            "secrets:\n"
+            "  # where sops finds the age identity when SOPS_AGE_KEY_FILE / SOPS_AGE_KEY are not set;\n"
+            "  # the key itself is never committed\n"
+            f"  ageKeyFile: {age_key_file}\n"
+        )
+    return text
+
+
+def example_connection(consumer_key: str) -> str:
+    """An oauth1 HMAC-SHA256 connection with placeholder credentials (plaintext: goes to sops' stdin only)."""
+    return (
+        "# An example Magento 2 connection. Replace baseUri and the credentials with those of an\n"
+        "# integration (Magento admin: System > Extensions > Integrations). Edit secrets with\n"
+        f"#   sops edit {EXAMPLE_CONNECTION}\n"
+        "# Plain fields can be edited directly: .sops.yaml sets mac_only_encrypted.\n"
+        "apiVersion: provisioner/v1\n"
+        "kind: Connection\n"
+        "metadata:\n"
+        "  name: example\n"
+        "  labels:\n"
+        "    env: dev\n"
+        "spec:\n"
+        "  application: magento2\n"
+        "  displayName: Magento 2 - Example\n"
+        "  mode: cloud\n"
+        "  auth:\n"
+        "    type: oauth1\n"
+        "    baseUri: https://magento.example.com/rest\n"
+        "    # Magento 2.4.4+ accepts only HMAC-SHA256\n"
+        "    signatureMethod: HMAC-SHA256\n"
+        "    # the consumer key identifies the integration: not a secret\n"
+        f"    consumerKey: {consumer_key}\n"
+        f"    consumerSecret: {random_token()}\n"
+        f"    accessToken: {random_token()}\n"
+        f"    tokenSecret: {random_token()}\n"
+    )
+
+
+def next_steps(key_file: str | None, key_in_config: bool) -> list[str]:
+    steps: list[str] = []
+    if key_file:
+        steps.append(f"back up the age key {key_file}: whoever holds it can read every secret; never commit it")
+        steps.append(f"to run sops yourself: export SOPS_AGE_KEY_FILE={key_file}")
+    else:
+        steps.append("export SOPS_AGE_KEY_FILE=<your age key file> (or SOPS_AGE_KEY) for the recipient given")
+    if key_in_config:
+        steps.append("provisioner reads the key from provisioner.yaml (secrets.ageKeyFile) when no variable is set")
+    steps.append("provisioner validate --decrypt")
+    steps.append(f"sops edit {EXAMPLE_CONNECTION}   # set real credentials")
+    return steps

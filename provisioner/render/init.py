@@ -1,0 +1,54 @@
+"""What ``provisioner init`` did: files created, updated or skipped, and the next steps."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from rich.markup import escape
+
+from provisioner.commands.init import InitResult
+from provisioner.render.console import stdout_console
+from provisioner.render.diagnostics import render_human
+
+InitFormat = Literal["human", "json"]
+
+_MARK = {"created": "[green]created[/green]", "updated": "[yellow]updated[/yellow]", "skipped": "[dim]skipped[/dim]"}
+
+
+def _relative(result: InitResult, path: object) -> str:
+    text = str(path)
+    root = str(result.root)
+    return text[len(root) + 1 :] if text.startswith(root + "/") else text
+
+
+def init_payload(result: InitResult) -> dict[str, object]:
+    return {
+        "ok": not result.diagnostics.has_errors,
+        "root": str(result.root),
+        "files": [{"path": str(e.path), "status": e.status, "note": e.note or None} for e in result.entries],
+        "recipients": result.recipients,
+        "keyFile": str(result.key_file) if result.key_file else None,
+        "nextSteps": result.next_steps,
+        "diagnostics": [d.to_dict() for d in result.diagnostics.sorted()],
+    }
+
+
+def print_init(result: InitResult, fmt: InitFormat = "human") -> None:
+    console = stdout_console()
+    if fmt == "json":
+        console.out(json.dumps(init_payload(result), indent=2), highlight=False)
+        return
+    if result.diagnostics.items:
+        render_human(result.diagnostics.sorted())
+    if result.diagnostics.has_errors:
+        return
+    console.print(f"initialised {escape(str(result.root))}")
+    for entry in result.entries:
+        note = f"  ({escape(entry.note)})" if entry.note else ""
+        console.print(f"  {_MARK[entry.status]}  {escape(_relative(result, entry.path))}{note}")
+    if result.recipients:
+        console.print("encrypted for: " + ", ".join(result.recipients))
+    console.print("next steps:")
+    for step in result.next_steps:
+        console.print(f"  - {escape(step)}")

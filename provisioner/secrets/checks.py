@@ -1,0 +1,97 @@
+"""Checks of secret values, once decrypted: what validation cannot see in ENC[...] text.
+
+- an empty (or blank) secret is an error;
+- a secret with leading or trailing whitespace is a warning (a copy-paste slip);
+- the RSA consumer private key must parse as an unencrypted PEM RSA key; under 2048 bits warns;
+- Magento integration credentials of oauth1 (consumerKey, consumerSecret, accessToken,
+  tokenSecret) are 32 characters: anything else warns.
+
+Messages name fields, never values or their lengths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+from provisioner.declarations.declaration import Declaration
+from provisioner.declarations.models import Connection, OAuth1Auth, secret_paths
+from provisioner.diagnostics import Diagnostics, SourceRange
+
+MAGENTO_TOKEN_LENGTH = 32
+MIN_RSA_BITS = 2048
+_TOKEN_FIELDS = ("consumerKey", "consumerSecret", "accessToken", "tokenSecret")
+_PRIVATE_KEY_FIELD = "consumerPrivateKey"
+
+
+def load_rsa_key(pem: str) -> RSAPrivateKey | tuple[str, str]:
+    """The RSA private key in ``pem``, or why it is not usable as (message, hint)."""
+    try:
+        key = load_pem_private_key(pem.encode("utf-8"), password=None)
+    except TypeError:
+        return "is a passphrase-protected key", "store it unencrypted (openssl pkey -in key.pem -out plain.pem)"
+    except Exception:  # ValueError, UnsupportedAlgorithm, encoding errors: never echo the message
+        return "is not a PEM private key", "paste the whole PEM block, from -----BEGIN ... PRIVATE KEY----- to END"
+    if not isinstance(key, RSAPrivateKey):
+        return "is not an RSA key", "RSA-SHA* signature methods need an RSA private key"
+    return key
+
+
+def _check_value(path: str, value: str, source: SourceRange, diagnostics: Diagnostics) -> bool:
+    if not value.strip():
+        diagnostics.error("secret.empty", f"{path} is empty", hint="set the value with `sops edit`", source=source)
+        return False
+    if value != value.strip() and not path.endswith(_PRIVATE_KEY_FIELD):
+        diagnostics.warning(
+            "secret.whitespace", f"{path} has leading or trailing whitespace",
+            hint="remove it with `sops edit`; servers compare credentials exactly", source=source,
+        )
+    return True
+
+
+def _check_private_key(path: str, pem: str, source: SourceRange, diagnostics: Diagnostics) -> None:
+    key = load_rsa_key(pem)
+    if isinstance(key, tuple):
+        message, hint = key
+        diagnostics.error("secret.rsa-key-invalid", f"{path} {message}", hint=hint, source=source)
+        return
+    if key.key_size < MIN_RSA_BITS:
+        diagnostics.warning(
+            "secret.rsa-key-weak", f"{path} is a {key.key_size}-bit RSA key, under {MIN_RSA_BITS} bits",
+            hint="generate a new key of at least 2048 bits and register its certificate in Magento", source=source,
+        )
+
+
+def _check_token_length(path: str, value: str, source: SourceRange, diagnostics: Diagnostics) -> None:
+    if len(value) != MAGENTO_TOKEN_LENGTH:
+        diagnostics.warning(
+            "secret.token-length", f"{path} is not {MAGENTO_TOKEN_LENGTH} characters long",
+            hint="Magento integration keys and tokens are 32 characters: copy them again from "
+            "System > Integrations", source=source,
+        )
+
+
+def check_secrets(declarations: Iterable[Declaration]) -> Diagnostics:
+    """Diagnostics for the secret values of decrypted ``declarations`` (encrypted ones are skipped)."""
+    diagnostics = Diagnostics()
+    for declaration in declarations:
+        if not declaration.decrypted:
+            continue
+        resource = declaration.resource
+        oauth1 = isinstance(resource, Connection) and isinstance(resource.spec.auth, OAuth1Auth)
+        for path, secret in secret_paths(resource).items():
+            value = secret.get_secret_value()
+            source = declaration.position(path)
+            if not _check_value(path, value, source, diagnostics):
+                continue
+            if path.endswith(_PRIVATE_KEY_FIELD):
+                _check_private_key(path, value, source, diagnostics)
+            elif oauth1 and path.rsplit(".", 1)[-1] in _TOKEN_FIELDS:
+                _check_token_length(path, value, source, diagnostics)
+        if oauth1 and isinstance(resource, Connection):
+            path = "spec.auth.consumerKey"
+            key = getattr(resource.spec.auth, "consumerKey", "")
+            _check_token_length(path, key, declaration.position(path), diagnostics)
+    return diagnostics
