@@ -2,7 +2,8 @@
 
 Writes provisioner.yaml, .sops.yaml (secret fields only, mac_only_encrypted, the age
 recipients), .gitignore entries for keys and local state, an age key when none is given
-(0600, outside the repository by default: ~/.config/provisioner/age/<project>.agekey), and
+(0600, outside the repository by default: ~/.config/provisioner/age/<project>.agekey), a state
+key likewise (~/.config/provisioner/state/<project>.key) unless PROVISIONER_STATE_KEY is set, and
 an example connection whose secrets sops encrypts from stdin. Existing files are skipped
 and reported; an existing key file is reused, never replaced.
 """
@@ -17,9 +18,11 @@ from pathlib import Path
 from typing import Literal
 
 from provisioner.commands import scaffold
+from provisioner.config import ENV_STATE_KEY
 from provisioner.diagnostics import Diagnostics, SourceRange
 from provisioner.errors import SecretsError
 from provisioner.secrets.age_keys import AgeIdentity, is_recipient, read_identity, write_identity
+from provisioner.secrets.keys import write_new_key_file
 from provisioner.secrets.sops import Sops
 from provisioner.secrets.sops_config import sops_config_text
 
@@ -39,6 +42,7 @@ class InitResult:
     entries: list[ScaffoldEntry] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     key_file: Path | None = None
+    state_key_file: Path | None = None
     next_steps: list[str] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
@@ -50,10 +54,31 @@ def project_name(root: Path) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", root.name.lower()).strip("-") or "project"
 
 
-def default_key_file(root: Path, environ: dict[str, str] | None = None) -> Path:
+def _config_home(environ: dict[str, str] | None) -> Path:
     env = os.environ if environ is None else environ
-    config_home = Path(env.get("XDG_CONFIG_HOME") or Path(env.get("HOME") or Path.home()) / ".config")
-    return config_home / "provisioner" / "age" / f"{project_name(root)}.agekey"
+    return Path(env.get("XDG_CONFIG_HOME") or Path(env.get("HOME") or Path.home()) / ".config")
+
+
+def default_key_file(root: Path, environ: dict[str, str] | None = None) -> Path:
+    return _config_home(environ) / "provisioner" / "age" / f"{project_name(root)}.agekey"
+
+
+def default_state_key_file(root: Path, environ: dict[str, str] | None = None) -> Path:
+    return _config_home(environ) / "provisioner" / "state" / f"{project_name(root)}.key"
+
+
+def _state_key(result: InitResult, root: Path) -> str | None:
+    """A state key file outside the tree (reused when present); None when PROVISIONER_STATE_KEY is set."""
+    if os.environ.get(ENV_STATE_KEY):
+        return None
+    path = default_state_key_file(root)
+    if path.exists():
+        result.add(path, "skipped", "existing state key reused")
+    else:
+        write_new_key_file(path)
+        result.add(path, "created", "state key, mode 0600")
+    result.state_key_file = path
+    return _shown(path, root)
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -136,7 +161,9 @@ def init_project(
         result.recipients = list(dict.fromkeys([*result.recipients, identity.recipient]))
 
     shown_key = _shown(result.key_file, root) if result.key_file else None
-    _create(root / "provisioner.yaml", scaffold.provisioner_yaml(shown_key), result)
+    config_file = root / "provisioner.yaml"
+    state_key = None if config_file.exists() else _state_key(result, root)
+    _create(config_file, scaffold.provisioner_yaml(shown_key, state_key), result)
     sops_yaml = root / ".sops.yaml"
     _create(sops_yaml, sops_config_text(result.recipients), result)
     in_tree = [shown_key] if result.key_file and result.key_file.is_relative_to(root) and shown_key else []

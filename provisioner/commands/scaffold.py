@@ -16,14 +16,20 @@ def random_token(length: int = 32) -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
-def provisioner_yaml(age_key_file: str | None) -> str:
+def provisioner_yaml(age_key_file: str | None, state_key_file: str | None = None) -> str:
     text = (
         "# provisioner settings (docs/configuration.md)\n"
         "workspace: default\n"
         "state:\n"
         "  url: sqlite:///.provisioner/state.db\n"
-        "paths: [connections]\n"
     )
+    if state_key_file:
+        text += (
+            "  # seals the secrets in the state; PROVISIONER_STATE_KEY (base64) wins when set.\n"
+            "  # Never keep it beside the state or in the repository.\n"
+            f"  keyFile: {state_key_file}\n"
+        )
+    text += "paths: [connections]\n"
     if age_key_file:
         text += (
             "secrets:\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import os
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
@@ -45,6 +46,14 @@ def read_key_file(path: Path) -> bytes:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the state key file {path}: {type(exc).__name__}") from None
     return decode_state_key(text, source=f"key file {path}")
+
+
+def write_new_key_file(path: Path) -> None:
+    """Create ``path`` holding a fresh random key (base64), mode 0600, parents 0700; never replaces a file."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(base64.b64encode(os.urandom(KEY_BYTES)).decode("ascii") + "\n")
 
 
 def _derive(key: bytes, purpose: str) -> bytes:
