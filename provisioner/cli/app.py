@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from provisioner.cli.exit_codes import ExitCode
-from provisioner.cli.root import app
-
 # Each command module registers its commands on ``app`` when imported; one line per module:
 # from provisioner.cli import validate_cmd
+from provisioner.cli import sandbox_cmd, test_cmd  # noqa: F401
+from provisioner.cli.exit_codes import ExitCode
+from provisioner.cli.root import app
 from provisioner.errors import InvalidInputError, ProvisionerError
 from provisioner.render.diagnostics import print_diagnostics
 from provisioner.render.errors import print_error, print_internal_error, write_crash_report
