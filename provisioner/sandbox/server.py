@@ -139,7 +139,9 @@ class Sandbox:
         )
         self._server = SandboxHTTPServer((config.host, config.port), state, context)
         state.authority = f"{self.url_host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True
+        )
         self._thread.start()
         return self
 
