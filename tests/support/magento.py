@@ -56,7 +56,7 @@ class Creds:
             consumer_secret=SecretStr(self.consumer_secret), token_secret=SecretStr(self.token_secret),
             public_key=self.keys.public_pem,
         )
-        return replace(base, **overrides)  # type: ignore[arg-type]
+        return replace(base, **overrides)
 
     def oauth1(self, method: SignatureMethod | str, **overrides: str | None) -> OAuth1Credentials:
         values: dict[str, str | None] = {
@@ -65,7 +65,9 @@ class Creds:
         }
         values.update(overrides)
         wrap = {k: SecretStr(v) if v is not None and k != "realm" else v for k, v in values.items()}
-        return OAuth1Credentials(consumer_key=self.consumer_key, signature_method=SignatureMethod(method), **wrap)  # type: ignore[arg-type]
+        return OAuth1Credentials(
+            consumer_key=self.consumer_key, signature_method=SignatureMethod(method), **wrap
+        )
 
     def bearer(self, value: str | None = None) -> BearerCredentials:
         return BearerCredentials(SecretStr(value or self.access_token))
@@ -73,7 +75,7 @@ class Creds:
 
 def target(base_uri: str, credentials: OAuth1Credentials | BearerCredentials, **settings: object) -> ProbeTarget:
     return ProbeTarget(name=str(settings.pop("name", "shop")), base_uri=base_uri, credentials=credentials,
-                       **settings)  # type: ignore[arg-type]
+                       **settings)
 
 
 def connection(name: str, base_uri: str, creds: Creds, method: str = "HMAC-SHA256", **spec: object) -> Connection:
