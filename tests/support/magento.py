@@ -89,3 +89,11 @@ def connection(name: str, base_uri: str, creds: Creds, method: str = "HMAC-SHA25
     return Connection.model_validate(
         {"apiVersion": "provisioner/v1", "kind": "Connection", "metadata": {"name": name}, "spec": body}
     )
+
+
+def bearer_connection(name: str, base_uri: str, access_token: str) -> Connection:
+    return Connection.model_validate({
+        "apiVersion": "provisioner/v1", "kind": "Connection", "metadata": {"name": name},
+        "spec": {"application": "magento2",
+                 "auth": {"type": "token", "baseUri": base_uri, "accessToken": access_token}},
+    })
