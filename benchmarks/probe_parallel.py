@@ -21,9 +21,9 @@ from requests.adapters import HTTPAdapter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from provisioner.commands.test import run_connection_tests  # noqa: E402
-from provisioner.sandbox import MagentoVersion, SandboxConfig, running_sandbox  # noqa: E402
-from tests.support.magento import Creds, connection  # noqa: E402
+from provisioner.commands.test import run_connection_tests
+from provisioner.sandbox import MagentoVersion, SandboxConfig, running_sandbox
+from tests.support.magento import Creds, connection
 
 
 def floor(url: str, count: int, parallelism: int) -> float:
