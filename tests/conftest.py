@@ -10,6 +10,9 @@ import pytest
 
 from tests.support.cli import run_cli
 
+# Shared fixtures from support modules: postgres_server (session) and postgres_url (a fresh database).
+pytest_plugins = ["tests.support.postgres"]
+
 
 @pytest.fixture
 def cli() -> Callable[..., CompletedProcess[str]]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sys
 
-# Each command module registers its commands on ``app`` when imported; one line per module:
-# from provisioner.cli import validate_cmd
-from provisioner.cli import sandbox_cmd, test_cmd  # noqa: F401
+# Each command module registers its commands on ``app`` when imported; one line per module.
+from provisioner.cli import sandbox_cmd, state_cmd, test_cmd, validate_cmd  # noqa: F401
 from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.root import app
 from provisioner.errors import InvalidInputError, ProvisionerError

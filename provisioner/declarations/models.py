@@ -9,10 +9,12 @@ way ``repr``/``str`` never show it.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 API_VERSION = "provisioner/v1"
 NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
@@ -46,7 +48,7 @@ class Metadata(_Model):
 
 
 class Advanced(_Model):
-    pingPath: str = DEFAULT_PING_PATH
+    pingPath: Annotated[str, Field(pattern=r"^/")] = DEFAULT_PING_PATH
     timeoutSeconds: Annotated[float, Field(gt=0, le=600)] = 30
     verifyTls: bool = True
     caBundle: str | None = None
@@ -57,11 +59,23 @@ class OAuth1Auth(_Model):
     baseUri: str
     signatureMethod: SignatureMethod
     realm: str | None = None
-    consumerKey: str
+    consumerKey: Annotated[str, Field(min_length=1)]
     consumerSecret: SecretStr | None = None
     accessToken: SecretStr
     tokenSecret: SecretStr | None = None
     consumerPrivateKey: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _fields_for_method(self) -> OAuth1Auth:
+        # The table of DESIGN §3, also encoded in schemas/connection.schema.json.
+        rsa_fields: tuple[str, ...] = ("consumerPrivateKey",)
+        hmac_fields: tuple[str, ...] = ("consumerSecret", "tokenSecret")
+        required, forbidden = (rsa_fields, hmac_fields) if self.signatureMethod.is_rsa else (hmac_fields, rsa_fields)
+        missing = [f for f in required if getattr(self, f) is None]
+        extra = [f for f in forbidden if f in self.model_fields_set]
+        if missing or extra:
+            raise ValueError(f"{self.signatureMethod.value}: missing {missing}, not allowed {extra}")
+        return self
 
 
 class TokenAuth(_Model):
@@ -77,9 +91,17 @@ class ConnectionSpec(_Model):
     application: Literal["magento2"]
     displayName: str | None = None
     mode: Literal["cloud", "on-premise"] = "cloud"
-    agent: str | None = None
+    agent: Annotated[str, Field(pattern=NAME_PATTERN, max_length=63)] | None = None
     auth: Auth
     advanced: Advanced = Field(default_factory=Advanced)
+
+    @model_validator(mode="after")
+    def _agent_for_mode(self) -> ConnectionSpec:
+        if self.mode == "on-premise" and self.agent is None:
+            raise ValueError("mode on-premise requires agent")
+        if self.mode != "on-premise" and "agent" in self.model_fields_set:
+            raise ValueError("agent is only allowed with mode on-premise")
+        return self
 
 
 class Connection(_Model):
@@ -122,3 +144,15 @@ def secret_paths(resource: Resource) -> dict[str, SecretStr]:
     else:
         found["spec.accessToken"] = resource.spec.accessToken
     return found
+
+
+def parse_resource(data: Mapping[str, object]) -> Resource:
+    """The typed model of plain, JSON-shaped data, with JSON semantics (no coercion), as the schemas judge it.
+
+    Raises ``pydantic.ValidationError``; the loader validates against the JSON Schemas first,
+    so for files this only fails where the two disagree (a bug a test guards against).
+    """
+    text = json.dumps(data, allow_nan=False)
+    if data.get("kind") == "Agent":
+        return Agent.model_validate_json(text, strict=True)
+    return Connection.model_validate_json(text, strict=True)

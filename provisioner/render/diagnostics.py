@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Literal
 
 from rich.markup import escape
 
+from provisioner.declarations.models import SECRET_FIELDS
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
 from provisioner.render.console import stderr_console, stdout_console
 
@@ -26,6 +28,26 @@ def _source_lines(path: str) -> tuple[str, ...]:
         return ()
 
 
+# A plaintext secret in a file must not travel further (CI logs) through the excerpt shown.
+_SECRET_VALUE = re.compile(
+    r"(?P<key>\b(?:" + "|".join(SECRET_FIELDS) + r")[\"']?\s*:\s*)"
+    r"(?P<value>\"[^\"]*\"?|'[^']*'?|ENC\[[^\]]*\]?|[^\s,}\]#][^,}\]#]*?)(?=\s*(?:[,}\]#]|$))"
+)
+_KEPT = ("|", ">", "|-", ">-", "|+", ">+", "null", "~")
+
+
+def redact_secrets(line: str) -> str:
+    """``consumerSecret: hunter2`` → ``consumerSecret: ***``; SOPS ``ENC[...]`` values are kept."""
+
+    def mask(match: re.Match[str]) -> str:
+        value = match.group("value").strip("\"'")
+        if value.startswith("ENC[") or value in _KEPT:
+            return match.group(0)
+        return match.group("key") + "***"
+
+    return _SECRET_VALUE.sub(mask, line)
+
+
 def _excerpt(d: Diagnostic) -> list[str]:
     src = d.source
     if src is None or src.line <= 0:
@@ -33,7 +55,7 @@ def _excerpt(d: Diagnostic) -> list[str]:
     lines = _source_lines(src.file)
     if src.line > len(lines):
         return []
-    text = lines[src.line - 1]
+    text = redact_secrets(lines[src.line - 1])
     gutter = f"{src.line:>4} | "
     caret = " " * (len(gutter) + max(src.column - 1, 0)) + "^"
     return [gutter + text, caret]
@@ -50,7 +72,8 @@ def render_human(diagnostics: Iterable[Diagnostic]) -> None:
     for d in diagnostics:
         where = f"{d.source}: " if d.source else ""
         style = _STYLE[d.severity]
-        console.print(f"{escape(where)}[{style}]{d.severity.value}[/{style}][{escape(d.code)}]: {escape(d.message)}")
+        code = escape(f"[{d.code}]")  # literal brackets, not rich markup
+        console.print(f"{escape(where)}[{style}]{d.severity.value}[/{style}]{code}: {escape(d.message)}")
         for line in _excerpt(d):
             console.print(escape(line), style="dim")
         if d.hint:

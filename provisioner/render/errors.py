@@ -16,7 +16,7 @@ from provisioner.render.console import stderr_console
 
 def print_error(error: ProvisionerError) -> None:
     console = stderr_console()
-    console.print(f"[bold red]error[/bold red][{escape(error.code)}]: {escape(error.message)}")
+    console.print(f"[bold red]error[/bold red]{escape(f'[{error.code}]')}: {escape(error.message)}")
     if error.hint:
         console.print(f"  [cyan]hint:[/cyan] {escape(error.hint)}")
 

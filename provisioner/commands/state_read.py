@@ -1,0 +1,89 @@
+"""``state list|show|history|locks``: read the state and return plain results (no secret value, ever)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from provisioner.commands.state_open import open_project_store
+from provisioner.config import ProjectConfig
+from provisioner.errors import StateError
+from provisioner.secrets.fingerprint import short
+from provisioner.state.records import HistoryEntry, LockInfo, Record
+
+
+@dataclass(frozen=True)
+class StateListResult:
+    workspace: str
+    lineage: str
+    serial: int
+    records: list[Record]
+
+
+@dataclass(frozen=True)
+class StateShowResult:
+    workspace: str
+    record: Record
+
+    def secrets(self) -> dict[str, str]:
+        """Secret path -> fingerprint prefix; the values themselves never leave the store here."""
+        return {path: short(fp) for path, fp in sorted(self.record.fingerprints.items())}
+
+
+@dataclass(frozen=True)
+class StateHistoryResult:
+    workspace: str
+    entries: list[HistoryEntry]
+
+
+@dataclass(frozen=True)
+class StateLocksResult:
+    workspace: str
+    locks: list[LockInfo]
+
+
+def list_state(config: ProjectConfig, workspace: str | None = None) -> StateListResult:
+    store = open_project_store(config, workspace)
+    try:
+        snap = store.snapshot()
+    finally:
+        store.close()
+    return StateListResult(snap.workspace, snap.lineage, snap.serial, [snap.records[a] for a in sorted(snap.records)])
+
+
+def find_record(records: Mapping[str, Record], name: str, workspace: str) -> Record:
+    """By address (``connection.shop``) or by name when only one kind has it."""
+    if name in records:
+        return records[name]
+    matches = [r for r in records.values() if r.name == name]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise StateError(f"{name} names several records: {', '.join(sorted(r.address for r in matches))}",
+                         hint="give the full address, e.g. connection.NAME")
+    raise StateError(f"no record {name} in workspace {workspace}", hint="see `provisioner state list`")
+
+
+def show_state(config: ProjectConfig, name: str, workspace: str | None = None) -> StateShowResult:
+    store = open_project_store(config, workspace)
+    try:
+        snap = store.snapshot()
+    finally:
+        store.close()
+    return StateShowResult(snap.workspace, find_record(snap.records, name, snap.workspace))
+
+
+def state_history(config: ProjectConfig, limit: int | None = None, workspace: str | None = None) -> StateHistoryResult:
+    store = open_project_store(config, workspace)
+    try:
+        return StateHistoryResult(store.workspace, store.history(limit))
+    finally:
+        store.close()
+
+
+def state_locks(config: ProjectConfig, workspace: str | None = None) -> StateLocksResult:
+    store = open_project_store(config, workspace)
+    try:
+        return StateLocksResult(store.workspace, store.locks())
+    finally:
+        store.close()

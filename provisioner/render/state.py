@@ -1,0 +1,98 @@
+"""Rendering of the ``state`` commands, human and JSON, from the same dictionaries. No secret value reaches here."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from rich.markup import escape
+
+from provisioner.commands.state_admin import StateRekeyResult, StateUnlockResult
+from provisioner.commands.state_read import StateHistoryResult, StateListResult, StateLocksResult, StateShowResult
+from provisioner.render.console import stderr_console, stdout_console
+from provisioner.state.records import HistoryEntry, LockInfo, Record
+
+StateFormat = Literal["human", "json"]
+StateResult = (StateListResult | StateShowResult | StateHistoryResult | StateLocksResult | StateUnlockResult
+               | StateRekeyResult)
+SENSITIVE = "(sensitive)"
+
+
+def _time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _record_row(r: Record) -> dict[str, Any]:
+    return {"address": r.address, "kind": r.kind, "name": r.name, "serial": r.serial,
+            "appliedAt": r.applied_at.isoformat(), "appliedBy": r.applied_by, "gitCommit": r.git_commit,
+            "lastTest": (r.last_test or {}).get("outcome")}
+
+
+def _entry(e: HistoryEntry) -> dict[str, Any]:
+    return {"serial": e.serial, "action": e.action, "address": e.address, "actor": e.actor,
+            "at": e.at.isoformat(), "outcome": e.outcome, "detail": e.detail}
+
+
+def _lock(lock: LockInfo) -> dict[str, Any]:
+    return {"lockId": lock.lock_id, "workspace": lock.workspace, "operation": lock.operation, "holder": lock.holder,
+            "createdAt": lock.created_at.isoformat(), "expiresAt": lock.expires_at.isoformat()}
+
+
+def to_dict(result: StateResult) -> dict[str, Any]:
+    if isinstance(result, StateListResult):
+        return {"workspace": result.workspace, "lineage": result.lineage, "serial": result.serial,
+                "records": [_record_row(r) for r in result.records]}
+    if isinstance(result, StateShowResult):
+        r = result.record
+        return {"workspace": result.workspace, **_record_row(r), "spec": r.spec, "lastTest": r.last_test,
+                "secrets": {p: {"value": SENSITIVE, "fingerprint": fp} for p, fp in result.secrets().items()},
+                "sopsDigests": dict(r.sops_digests)}
+    if isinstance(result, StateHistoryResult):
+        return {"workspace": result.workspace, "entries": [_entry(e) for e in result.entries]}
+    if isinstance(result, StateLocksResult):
+        return {"workspace": result.workspace, "locks": [_lock(lock) for lock in result.locks]}
+    if isinstance(result, StateUnlockResult):
+        return {"workspace": result.workspace, "unlocked": result.lock_id}
+    return {"workspace": result.workspace, "records": result.records, "serial": result.serial,
+            "newKeyFile": str(result.new_key_file)}
+
+
+def _human_lines(result: StateResult) -> list[str]:
+    if isinstance(result, StateListResult):
+        lines = [f"workspace {result.workspace}  lineage {result.lineage}  serial {result.serial}"]
+        width = max((len(r.address) for r in result.records), default=0)
+        lines += [f"  {r.address:<{width}}  serial {r.serial:<5} applied {_time(r.applied_at)} by {r.applied_by}"
+                  f"  test {(r.last_test or {}).get('outcome', '-')}" for r in result.records]
+        return lines if result.records else [*lines, "  (no records)"]
+    if isinstance(result, StateShowResult):
+        r = result.record
+        lines = [f"{r.address}  ({r.kind}, workspace {result.workspace}, serial {r.serial})",
+                 f"  applied: {_time(r.applied_at)} by {r.applied_by}" + (f" at {r.git_commit}" * bool(r.git_commit)),
+                 f"  last test: {json.dumps(r.last_test, sort_keys=True) if r.last_test else '-'}", "  spec:"]
+        lines += ["    " + line for line in json.dumps(r.spec, indent=2, sort_keys=True).splitlines()]
+        lines += ["  secrets:"] + [f"    {p}: {SENSITIVE} fingerprint {fp}" for p, fp in result.secrets().items()]
+        return lines
+    if isinstance(result, StateHistoryResult):
+        return [f"{e.serial:>5}  {_time(e.at)}  {e.action:<14} {e.address or '-':<30} {e.outcome:<7} {e.actor}"
+                + (f"  ({e.detail})" if e.detail else "") for e in result.entries] or ["(no history)"]
+    if isinstance(result, StateLocksResult):
+        none = [f"workspace {result.workspace}: no lock"]
+        return [f"{lk.lock_id}  {lk.operation}  held by {lk.holder} since {_time(lk.created_at)}, "
+                f"lease until {_time(lk.expires_at)}" for lk in result.locks] or none
+    if isinstance(result, StateUnlockResult):
+        return [f"released lock {result.lock_id} on workspace {result.workspace}"]
+    return [f"re-sealed {result.records} records of workspace {result.workspace} under the key in "
+            f"{result.new_key_file} (serial {result.serial})"]
+
+
+def print_state(result: StateResult, fmt: StateFormat = "human") -> None:
+    if fmt == "json":
+        stdout_console().out(json.dumps(to_dict(result), indent=2, sort_keys=True), highlight=False)
+        return
+    console = stdout_console()
+    for line in _human_lines(result):
+        console.print(escape(line), highlight=False)
+    if isinstance(result, StateRekeyResult):
+        stderr_console().print("[yellow]now switch PROVISIONER_STATE_KEY / the key file to the new key: "
+                               "the old key no longer opens this workspace[/yellow]")

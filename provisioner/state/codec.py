@@ -1,0 +1,133 @@
+"""How a record is stored: canonical JSON columns, sealed secrets, and the integrity MAC over all of it.
+
+The MAC (HMAC-SHA256 under a key derived from the state key) covers the canonical serialisation
+of every stored column plus the workspace and its lineage, so editing, swapping or moving any part
+of a row — a spec field, a sealed value, a fingerprint, the serial — is detected on read.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from hashlib import sha256
+from typing import Any
+
+from provisioner.errors import StateError
+from provisioner.secrets.fingerprint import fingerprint
+from provisioner.secrets.keys import StateKeys
+from provisioner.secrets.sealing import SealError, seal, unseal
+from provisioner.state.records import Record, RecordWrite
+
+COLUMNS = ("address", "kind", "name", "spec", "sealed", "fingerprints", "sops_digests", "last_test",
+           "applied_at", "applied_by", "git_commit", "serial", "mac")
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A row of ``records`` exactly as stored (JSON columns as text)."""
+
+    address: str
+    kind: str
+    name: str
+    spec: str
+    sealed: str
+    fingerprints: str
+    sops_digests: str
+    last_test: str | None
+    applied_at: str
+    applied_by: str
+    git_commit: str | None
+    serial: int
+    mac: str
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> StoredRecord:
+        values = dict(zip(COLUMNS, row, strict=True))
+        values["serial"] = int(values["serial"])
+        return cls(**values)
+
+    def as_row(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, c) for c in COLUMNS)
+
+
+def record_mac(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> str:
+    body = {c: getattr(r, c) for c in COLUMNS if c != "mac"}
+    message = canonical_json({"v": 1, "workspace": workspace, "lineage": lineage, "record": body})
+    return hmac.new(keys.mac, message.encode("utf-8"), sha256).hexdigest()
+
+
+def tampered(workspace: str, address: str) -> StateError:
+    return StateError(
+        f"record {address} in workspace {workspace} failed its integrity check: it was changed outside provisioner",
+        hint="restore the state from a backup, or re-apply this connection after checking who changed it "
+             "(see docs/state.md, Recovery)",
+        code="state-tampered",
+    )
+
+
+def verify(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> None:
+    if not hmac.compare_digest(record_mac(keys, workspace, lineage, r), r.mac):
+        raise tampered(workspace, r.address)
+
+
+def encode(keys: StateKeys, workspace: str, lineage: str, w: RecordWrite, *, serial: int,
+           applied_at: datetime) -> StoredRecord:
+    """Seal, fingerprint and MAC a write for storage at ``serial``."""
+    where = {"workspace": workspace, "address": w.address}
+    sealed = {path: seal(keys.seal, value, path=path, **where) for path, value in w.secrets.items()}
+    prints = {path: fingerprint(keys.fingerprint, address=w.address, path=path, value=value)
+              for path, value in w.secrets.items()}
+    draft = StoredRecord(
+        address=w.address, kind=w.kind, name=w.name, spec=canonical_json(dict(w.spec)),
+        sealed=canonical_json(sealed), fingerprints=canonical_json(prints),
+        sops_digests=canonical_json(dict(w.sops_digests)),
+        last_test=canonical_json(dict(w.last_test)) if w.last_test is not None else None,
+        applied_at=applied_at.isoformat(), applied_by=w.applied_by, git_commit=w.git_commit,
+        serial=serial, mac="",
+    )
+    return _with_mac(keys, workspace, lineage, draft)
+
+
+def _with_mac(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> StoredRecord:
+    values = {c: getattr(r, c) for c in COLUMNS}
+    values["mac"] = record_mac(keys, workspace, lineage, r)
+    return StoredRecord(**values)
+
+
+def decode(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> Record:
+    verify(keys, workspace, lineage, r)
+    last_test: Mapping[str, Any] | None = json.loads(r.last_test) if r.last_test is not None else None
+    return Record(
+        address=r.address, kind=r.kind, name=r.name, spec=json.loads(r.spec),
+        fingerprints=json.loads(r.fingerprints), sops_digests=json.loads(r.sops_digests), last_test=last_test,
+        applied_at=datetime.fromisoformat(r.applied_at), applied_by=r.applied_by, git_commit=r.git_commit,
+        serial=r.serial,
+    )
+
+
+def open_secrets(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> dict[str, str]:
+    verify(keys, workspace, lineage, r)
+    sealed: dict[str, str] = json.loads(r.sealed)
+    try:
+        return {path: unseal(keys.seal, value, workspace=workspace, address=r.address, path=path)
+                for path, value in sealed.items()}
+    except SealError:
+        raise tampered(workspace, r.address) from None
+
+
+def reseal(old: StateKeys, new: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> StoredRecord:
+    """The same record sealed, fingerprinted and MACed under ``new`` (its serial unchanged)."""
+    secrets = open_secrets(old, workspace, lineage, r)
+    where = {"workspace": workspace, "address": r.address}
+    values = {c: getattr(r, c) for c in COLUMNS}
+    values["sealed"] = canonical_json({p: seal(new.seal, v, path=p, **where) for p, v in secrets.items()})
+    values["fingerprints"] = canonical_json(
+        {p: fingerprint(new.fingerprint, address=r.address, path=p, value=v) for p, v in secrets.items()})
+    return _with_mac(new, workspace, lineage, StoredRecord(**values))

@@ -1,0 +1,132 @@
+"""Workspace leases: who holds the write lock, for what, until when; takeover of expired ones; heartbeat.
+
+A lease is one row per workspace in ``leases``. It is taken in a write transaction, renewed by a
+heartbeat thread (its own database connection) every third of its duration, and deleted on
+release. A lease whose holder died stops being renewed and, once expired, can be taken over.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from provisioner.errors import LockError
+from provisioner.state import history
+from provisioner.state.backend import Backend, Tx
+from provisioner.state.records import LockInfo
+
+POLL_SECONDS = 0.2
+_COLUMNS = "lock_id, workspace, operation, holder, created_at, expires_at"
+
+
+def holder_description() -> str:
+    """``user@host pid=N``, plus the CI run URL when the environment gives one."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid{os.getuid()}"
+    text = f"{user}@{socket.gethostname()} pid={os.getpid()}"
+    env = os.environ
+    if env.get("GITHUB_RUN_ID") and env.get("GITHUB_REPOSITORY"):
+        server = env.get("GITHUB_SERVER_URL", "https://github.com")
+        text += f" run={server}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
+    elif env.get("CI_JOB_URL"):
+        text += f" run={env['CI_JOB_URL']}"
+    return text
+
+
+def _info(row: tuple[object, ...]) -> LockInfo:
+    return LockInfo(lock_id=str(row[0]), workspace=str(row[1]), operation=str(row[2]), holder=str(row[3]),
+                    created_at=datetime.fromisoformat(str(row[4])), expires_at=datetime.fromisoformat(str(row[5])))
+
+
+def current(tx: Tx, workspace: str) -> LockInfo | None:
+    row = tx.one(f"SELECT {_COLUMNS} FROM leases WHERE workspace = ?", (workspace,))  # noqa: S608 - constant
+    return _info(row) if row else None
+
+
+def busy_error(lease: LockInfo) -> LockError:
+    since = lease.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return LockError(
+        f"workspace {lease.workspace} is locked by {lease.holder} for '{lease.operation}' since {since} "
+        f"(lock {lease.lock_id})",
+        hint=f"wait for it to finish (raise --lock-timeout), or if that run is gone: "
+             f"provisioner state unlock {lease.lock_id}",
+    )
+
+
+def check_writer(tx: Tx, workspace: str, held: str | None) -> None:
+    """Refuse a write while another live lease exists, or when this store's own lease was lost."""
+    lease = current(tx, workspace)
+    if held is not None and (lease is None or lease.lock_id != held):
+        raise LockError(f"the lease {held} on workspace {workspace} was released or taken over by someone else",
+                        hint="nothing more is written by this run; check `provisioner state history`")
+    if lease is not None and lease.lock_id != held and lease.expires_at > tx.now():
+        raise busy_error(lease)
+
+
+def try_take(tx: Tx, workspace: str, *, serial: int, operation: str, holder: str,
+             seconds: float) -> tuple[LockInfo, bool]:
+    """Take the lease if free or expired (``(ours, True)``); otherwise ``(the live lease that blocks, False)``."""
+    now = tx.now().astimezone(UTC)
+    lease = current(tx, workspace)
+    if lease is not None and lease.expires_at > now:
+        return lease, False
+    if lease is not None:
+        tx.execute("DELETE FROM leases WHERE workspace = ? AND lock_id = ?", (workspace, lease.lock_id))
+        history.append(tx, workspace, serial, "lock-takeover", None, actor=holder,
+                       detail=f"expired lock {lease.lock_id} of {lease.holder} for '{lease.operation}'")
+    taken = LockInfo(lock_id=str(uuid.uuid4()), workspace=workspace, operation=operation, holder=holder,
+                     created_at=now, expires_at=now + timedelta(seconds=seconds))
+    tx.execute(f"INSERT INTO leases ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant
+               (taken.lock_id, workspace, operation, holder, now.isoformat(), taken.expires_at.isoformat()))
+    return taken, True
+
+
+def acquire(take: Callable[[], tuple[LockInfo, bool]], timeout: float) -> LockInfo:
+    """Call ``take`` until it takes the lease or ``timeout`` seconds have passed (then LockError naming the holder)."""
+    deadline = time.monotonic() + max(timeout, 0.0)
+    while True:
+        lease, taken = take()
+        if taken:
+            return lease
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise busy_error(lease)
+        time.sleep(min(POLL_SECONDS, remaining))
+
+
+class Heartbeat(threading.Thread):
+    """Renews a lease every ``seconds / 3`` on its own connection until stopped or the lease is gone."""
+
+    def __init__(self, backend: Backend, workspace: str, lock_id: str, seconds: float) -> None:
+        super().__init__(name=f"provisioner-lease-{lock_id[:8]}", daemon=True)
+        self._backend, self._workspace, self._lock_id, self._seconds = backend, workspace, lock_id, seconds
+        self._stop_event = threading.Event()
+        self.lost = False
+
+    def run(self) -> None:
+        try:
+            while not self._stop_event.wait(self._seconds / 3):
+                try:
+                    with self._backend.write() as tx:
+                        expires = tx.now().astimezone(UTC) + timedelta(seconds=self._seconds)
+                        changed = tx.execute("UPDATE leases SET expires_at = ? WHERE workspace = ? AND lock_id = ?",
+                                             (expires.isoformat(), self._workspace, self._lock_id))
+                except Exception:  # noqa: S112 - a missed beat is retried; the lease has slack
+                    continue
+                if changed == 0:
+                    self.lost = True
+                    return
+        finally:
+            self._backend.close()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=10)

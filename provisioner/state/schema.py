@@ -1,0 +1,98 @@
+"""The state schema, created and migrated by the tool: forward-only steps recorded in ``schema_version``.
+
+Add a migration by appending a step to both dialects' lists; never edit a released step. A
+database whose version is newer than ``LATEST`` was written by a newer provisioner and is refused.
+"""
+
+from __future__ import annotations
+
+from provisioner.errors import StateError
+from provisioner.state.backend import Backend, Tx
+
+_TABLES = """
+CREATE TABLE workspaces (
+    name TEXT PRIMARY KEY, lineage TEXT NOT NULL, serial BIGINT NOT NULL,
+    key_check TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE records (
+    workspace TEXT NOT NULL REFERENCES workspaces (name), address TEXT NOT NULL,
+    kind TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, sealed TEXT NOT NULL,
+    fingerprints TEXT NOT NULL, sops_digests TEXT NOT NULL, last_test TEXT,
+    applied_at TEXT NOT NULL, applied_by TEXT NOT NULL, git_commit TEXT,
+    serial BIGINT NOT NULL, mac TEXT NOT NULL,
+    PRIMARY KEY (workspace, address)
+);
+CREATE TABLE history (
+    id {identity}, workspace TEXT NOT NULL, serial BIGINT NOT NULL, action TEXT NOT NULL,
+    address TEXT, actor TEXT NOT NULL, at TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT
+);
+CREATE INDEX history_by_workspace ON history (workspace, id);
+CREATE TABLE leases (
+    workspace TEXT PRIMARY KEY REFERENCES workspaces (name), lock_id TEXT NOT NULL UNIQUE,
+    operation TEXT NOT NULL, holder TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL
+)
+"""
+
+_SQLITE_APPEND_ONLY = [
+    "CREATE TRIGGER history_no_update BEFORE UPDATE ON history "
+    "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END",
+    "CREATE TRIGGER history_no_delete BEFORE DELETE ON history "
+    "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END",
+]
+
+_POSTGRES_APPEND_ONLY = [
+    "CREATE FUNCTION provisioner_history_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'history is append-only'; END $$",
+    "CREATE TRIGGER history_no_change BEFORE UPDATE OR DELETE ON history "
+    "FOR EACH ROW EXECUTE FUNCTION provisioner_history_append_only()",
+    "CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON history "
+    "FOR EACH STATEMENT EXECUTE FUNCTION provisioner_history_append_only()",
+]
+
+
+def _tables(identity: str) -> list[str]:
+    return [s.strip() for s in _TABLES.replace("{identity}", identity).split(";") if s.strip()]
+
+
+MIGRATIONS: dict[str, list[list[str]]] = {
+    "sqlite": [_tables("INTEGER PRIMARY KEY AUTOINCREMENT") + _SQLITE_APPEND_ONLY],
+    "postgresql": [_tables("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY") + _POSTGRES_APPEND_ONLY],
+}
+LATEST = len(MIGRATIONS["sqlite"])
+_MIGRATION_LOCK = 0x70726F76  # pg advisory lock key: one migrator at a time
+
+
+def _version(tx: Tx) -> int:
+    row = tx.one("SELECT MAX(version) FROM schema_version")
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _refuse_newer(version: int, where: str) -> None:
+    if version > LATEST:
+        raise StateError(
+            f"the state at {where} has schema version {version}, newer than this provisioner supports ({LATEST})",
+            hint="upgrade provisioner; a newer version has migrated this state and older ones must not write it",
+            code="state-schema-too-new",
+        )
+
+
+def ensure_schema(backend: Backend) -> int:
+    """Create or migrate the schema to ``LATEST``; returns the version found before migrating."""
+    if backend.has_table("schema_version"):
+        with backend.read() as tx:
+            found = _version(tx)
+        _refuse_newer(found, backend.description)
+        if found == LATEST:
+            return found
+    with backend.write() as tx:
+        if backend.dialect == "postgresql":
+            tx.one("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+        tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
+        found = _version(tx)
+        _refuse_newer(found, backend.description)
+        for version in range(found + 1, LATEST + 1):
+            for statement in MIGRATIONS[backend.dialect][version - 1]:
+                tx.execute(statement)
+            tx.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                       (version, tx.now().isoformat()))
+    return found

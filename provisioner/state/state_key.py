@@ -1,0 +1,34 @@
+"""Where the state key comes from: ``PROVISIONER_STATE_KEY`` (base64), else the configured key file."""
+
+from __future__ import annotations
+
+import os
+
+from provisioner.config import ENV_STATE_KEY, ENV_STATE_KEY_FILE, ProjectConfig
+from provisioner.errors import ConfigError
+from provisioner.secrets.keys import KEYGEN_HINT, decode_state_key, read_key_file
+from provisioner.state.urls import sqlite_path
+
+
+def load_state_key(config: ProjectConfig) -> bytes:
+    """The 32-byte state key. A key file inside the SQLite state's own directory is refused:
+    the key must never sit beside the state it protects."""
+    env_value = os.environ.get(ENV_STATE_KEY)
+    if env_value:
+        return decode_state_key(env_value, source=ENV_STATE_KEY)
+    path = config.state_key_file
+    if path is None:
+        raise ConfigError(
+            "no state key: set PROVISIONER_STATE_KEY (base64 of 32 bytes) or a key file",
+            hint=f"{ENV_STATE_KEY_FILE}=PATH or state.keyFile in provisioner.yaml; {KEYGEN_HINT}",
+            code="state-key-missing",
+        )
+    resolved = path.expanduser().resolve()
+    db = sqlite_path(config.state_url)
+    if db is not None and (resolved.parent == db.parent or db.parent in resolved.parents):
+        raise ConfigError(
+            f"the state key file {path} is inside the state's directory {db.parent}",
+            hint="keep the key away from the state (e.g. ~/.config/provisioner/state.key or a CI secret)",
+            code="state-key-beside-state",
+        )
+    return read_key_file(resolved)

@@ -1,0 +1,76 @@
+"""Conformance: leases — a second writer waits then fails naming the holder; expiry; takeover; unlock."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from typing import Any
+
+import pytest
+
+from provisioner.errors import LockError, StateError
+from provisioner.state import Store, open_store
+from provisioner.state.leases import holder_description
+from tests.integration.state.helpers import connection
+from tests.integration.state.workers import hold_lease
+
+
+def test_a_second_writer_waits_then_fails_naming_the_holder(store: Store, state_url: str, key: bytes) -> None:
+    other = open_store(state_url, workspace="default", key=key)
+    with store.lock("apply", timeout=1) as held:
+        assert [lock.lock_id for lock in other.locks()] == [held.lock_id]
+        assert held.holder == holder_description() and f"pid={os.getpid()}" in held.holder
+        started = time.monotonic()
+        with pytest.raises(LockError) as caught, other.lock("apply", timeout=0.8):
+            pass
+        assert time.monotonic() - started >= 0.8
+        message = str(caught.value)
+        assert held.holder in message and "'apply'" in message and held.lock_id in message and "since" in message
+        assert caught.value.hint and f"state unlock {held.lock_id}" in caught.value.hint
+        with pytest.raises(LockError, match="is locked by"):  # a plain write is refused too, at once
+            other.put(connection("x"), action="create", actor="other")
+        assert store.put(connection("mine"), action="create", actor="holder") == 1  # the holder writes
+    with other.lock("apply", timeout=0) as mine:  # released on exit: free at once
+        assert mine.lock_id != held.lock_id
+    assert other.locks() == []
+    other.close()
+
+
+def test_a_dead_holders_lease_expires_and_is_taken_over(store: Store, state_url: str, key: bytes) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    out: Any = ctx.Queue()
+    child = ctx.Process(target=hold_lease, args=(state_url, key, 1.0, out))
+    child.start()
+    try:
+        dead_lock = out.get(timeout=60)
+        with pytest.raises(LockError), store.lock("apply", timeout=1.6):  # heartbeat keeps a 1 s lease alive
+            pass
+    finally:
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(timeout=10)
+    started = time.monotonic()
+    with store.lock("apply", timeout=5) as taken:
+        assert taken.lock_id != dead_lock
+    assert time.monotonic() - started < 3
+    takeover = [e for e in store.history() if e.action == "lock-takeover"]
+    assert len(takeover) == 1 and takeover[0].detail and dead_lock in takeover[0].detail
+
+
+def test_unlock_releases_a_stuck_lease(store: Store, state_url: str, key: bytes) -> None:
+    rescuer = open_store(state_url, workspace="default", key=key)
+    with store.lock("apply", timeout=1) as stuck:
+        rescuer.unlock(stuck.lock_id, actor="ops")
+        assert rescuer.locks() == []
+        with rescuer.lock("apply", timeout=0):
+            pass
+        with pytest.raises(LockError, match="released or taken over"):  # the old holder may not write on
+            store.put(connection("late"), action="create", actor="old-holder")
+    entry = rescuer.history()[-1]
+    assert (entry.action, entry.actor) == ("unlock", "ops")
+    assert entry.detail and stuck.lock_id in entry.detail and stuck.holder in entry.detail
+    with pytest.raises(StateError, match="no lock"):
+        rescuer.unlock(stuck.lock_id, actor="ops")
+    rescuer.close()

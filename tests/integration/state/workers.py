@@ -1,0 +1,45 @@
+"""Child-process bodies for the concurrency, lease and rekey tests (run with the ``spawn`` start method).
+
+Keys travel to children through multiprocessing's pipe, never through argv.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from multiprocessing.queues import Queue
+from typing import Any
+
+from provisioner.state import open_store
+from tests.integration.state.helpers import TOKEN, connection
+
+
+def write_many(url: str, key: bytes, worker: int, count: int, out: Queue[Any]) -> None:
+    """Alternate writes of this worker's own records and of one record every worker shares."""
+    store = open_store(url, workspace="default", key=key)
+    results: list[tuple[str, int, str]] = []
+    for i in range(count):
+        own = connection(f"w{worker}-{i}", applied_by=f"worker-{worker}")
+        results.append((own.address, store.put(own, action="create", actor=f"worker-{worker}"), ""))
+        value = f"shared-{worker}-{i}"
+        shared = connection("shared", secrets_={TOKEN: value}, applied_by=f"worker-{worker}")
+        results.append((shared.address, store.put(shared, action="update", actor=f"worker-{worker}"), value))
+    store.close()
+    out.put((worker, results))
+
+
+def hold_lease(url: str, key: bytes, lease_seconds: float, out: Queue[Any]) -> None:
+    """Take the lease and keep it (heartbeat running) until killed."""
+    store = open_store(url, workspace="default", key=key, lease_seconds=lease_seconds)
+    with store.lock("apply", timeout=10) as info:
+        out.put(info.lock_id)
+        time.sleep(600)
+
+
+def rekey_slowly(url: str, key: bytes, new_key: bytes, pause: float, out: Queue[Any]) -> None:
+    """Rekey with a pause after each record (the store's test hook), so the parent can kill it half way."""
+    os.environ["PROVISIONER_TEST_REKEY_PAUSE"] = str(pause)
+    store = open_store(url, workspace="default", key=key)
+    out.put("rekeying")
+    store.rekey(new_key, actor="killed-rekey")
+    out.put("done")
