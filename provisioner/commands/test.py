@@ -2,8 +2,8 @@
 
 The seam is ``run_connection_tests``: it takes connections whose secrets are already
 decrypted (plus the agents they name) and never prints. Where those connections come from
-(``--from files``: declarations + sops; ``--from state``: the state store) is decided by
-the CLI through ``load_connections``.
+(``--from state``: the state store; ``--from files``: declarations + sops) is
+``provisioner.commands.test_sources``.
 """
 
 from __future__ import annotations
@@ -11,19 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from pathlib import Path
 
 from provisioner.declarations.models import Agent, Connection
 from provisioner.errors import ConfigError
 from provisioner.probe import ProbeResult, SessionPool, probe_many, target_from_connection
 
 DEFAULT_PARALLELISM = 8
-
-
-class Source(StrEnum):
-    FILES = "files"
-    STATE = "state"
 
 
 @dataclass(frozen=True)
@@ -80,20 +73,3 @@ def run_connection_tests(
     started = time.perf_counter()
     results = probe_many(targets, parallelism=parallelism, session_pool=session_pool)
     return ConnectionTestReport(tuple(results), parallelism, (time.perf_counter() - started) * 1000)
-
-
-def load_connections(source: Source, paths: Sequence[Path]) -> tuple[list[Connection], list[Agent]]:
-    """Decrypted connections and agents from declaration files or from the state store.
-
-    Both sources come from other stages (declarations + secrets; state) that are wired in
-    when they land; until then this says so instead of guessing.
-    """
-    if source is Source.FILES:
-        raise ConfigError(
-            "testing from files needs the declarations loader and sops decryption, not in this build yet",
-            hint="use the Python API (provisioner.commands.test.run_connection_tests) meanwhile",
-        )
-    raise ConfigError(
-        "testing from the state needs the state store, not in this build yet",
-        hint="use --from files once it is available",
-    )

@@ -86,10 +86,3 @@ def test_sandbox_cli_refuses_a_bad_integrations_file(tmp_path, cli):
     assert done.returncode == 1
     assert "consumerKey must be 32 characters" in done.stderr
     assert "Traceback" not in done.stderr
-
-
-def test_test_command_says_which_sources_are_not_wired_yet(tmp_path, cli):
-    done = cli(["test", "--from", "files"], cwd=tmp_path)
-    assert done.returncode == 1
-    assert "not in this build yet" in done.stderr
-    assert "Traceback" not in done.stderr
