@@ -5,7 +5,15 @@ from __future__ import annotations
 import sys
 
 # Each command module registers its commands on ``app`` when imported; one line per module.
-from provisioner.cli import apply_cmd, init_cmd, plan_cmd, state_cmd, validate_cmd  # noqa: F401
+from provisioner.cli import (  # noqa: F401
+    apply_cmd,
+    init_cmd,
+    plan_cmd,
+    sandbox_cmd,
+    state_cmd,
+    test_cmd,
+    validate_cmd,
+)
 from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.root import app
 from provisioner.errors import InvalidInputError, ProvisionerError

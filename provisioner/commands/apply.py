@@ -21,6 +21,7 @@ from provisioner.plan.model import Action, Plan
 from provisioner.plan.planfile import read_plan_file
 from provisioner.plan.staleness import ensure_fresh
 from provisioner.secrets.resolve import decrypt_declarations
+from provisioner.secrets.verify import project_sops
 from provisioner.state import Store
 
 
@@ -32,13 +33,13 @@ class ApplyRun:
     run: PlanRun | None = None
 
 
-def _decrypted_for(plan: Plan, run: PlanRun, parallelism: int) -> dict[str, Declaration]:
+def _decrypted_for(config: ProjectConfig, plan: Plan, run: PlanRun, parallelism: int) -> dict[str, Declaration]:
     """Every declaration apply will commit, with its secret values (the plan decrypted only changed ones)."""
     decls = dict(run.declarations)
     need = [decls[c.address] for c in plan.changes
             if c.actionable and c.action is not Action.DELETE and not decls[c.address].decrypted]
     if need:
-        done, diagnostics = decrypt_declarations(need, parallelism=parallelism)
+        done, diagnostics = decrypt_declarations(need, parallelism=parallelism, sops=project_sops(config))
         if diagnostics.has_errors:
             raise InvalidInputError(diagnostics, "cannot apply: the secrets could not be decrypted")
         decls.update({d.address: d for d in done})
@@ -78,7 +79,7 @@ def apply(
                 return ApplyRun(plan, None, confirmed=False, run=run)
         if not plan.has_changes:
             return ApplyRun(plan, None, run=run)
-        decls = _decrypted_for(plan, run, options.parallelism)
+        decls = _decrypted_for(config, plan, run, options.parallelism)
         report = execute(plan, decls, store, options)
         return ApplyRun(plan, report, run=run)
 

@@ -15,6 +15,7 @@ from provisioner.errors import InvalidInputError, ProvisionerError
 from provisioner.plan.differ import diff
 from provisioner.plan.model import Plan
 from provisioner.secrets.resolve import decrypt_declarations
+from provisioner.secrets.verify import project_sops
 from provisioner.state import Store
 
 
@@ -50,7 +51,7 @@ def make_plan(
     _check_targets(targets, loaded.addresses, set(snapshot.records))
     result = diff(
         loaded.declarations, snapshot, fingerprint=store.fingerprint,
-        decrypt=partial(decrypt_declarations, parallelism=parallelism),
+        decrypt=partial(decrypt_declarations, parallelism=parallelism, sops=project_sops(config)),
         targets=targets, allow_delete=allow_delete, root=config.root,
     )
     diagnostics = Diagnostics()

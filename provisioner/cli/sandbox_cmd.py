@@ -1,0 +1,62 @@
+"""``provisioner sandbox``: serve a local Magento 2 REST stand-in until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from provisioner.cli.root import app
+from provisioner.render.sandbox import log_to_stderr, print_ready, print_warning
+from provisioner.sandbox import MagentoVersion, Sandbox, SandboxConfig, load_integrations
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command("sandbox")
+def sandbox_command(
+    *,
+    integrations: Annotated[Path, typer.Option("--integrations", help="YAML file of integrations (docs/sandbox.md).")],
+    host: Annotated[str, typer.Option("--host", help="Address to bind; loopback by default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one (printed).")] = 0,
+    magento: Annotated[MagentoVersion, typer.Option(
+        "--magento", help="Behave like Magento 2.4.4+, 2.4.3 or accept any signature method.")] = MagentoVersion.V2_4_4,
+    tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a generated CA (its file is printed).")] = False,
+    tls_dir: Annotated[Path | None, typer.Option("--tls-dir", help="Where to write the CA and certificate.")] = None,
+    latency_ms: Annotated[int, typer.Option("--latency-ms", min=0, help="Delay every answer by this many ms.")] = 0,
+) -> None:
+    """Serve a Magento 2-shaped REST API that verifies OAuth 1.0 signatures (for tests and CI)."""
+    loaded = load_integrations(integrations)
+    if not _is_loopback(host):
+        print_warning(f"binding {host}: the sandbox is meant for loopback; anyone who can reach it can use it")
+    config = SandboxConfig(
+        integrations=loaded.integrations, magento=magento, host=host, port=port, tls=tls, tls_dir=tls_dir,
+        latency_ms=latency_ms, faults=loaded.faults,
+    )
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    log_to_stderr()
+    sandbox = Sandbox(config).start()
+    try:
+        print_ready(sandbox, len(loaded.integrations))
+        while not stop.wait(0.5):
+            pass
+    finally:
+        sandbox.stop()

@@ -1,0 +1,61 @@
+"""One ``requests.Session`` per base URI, shared by the threads that test connections.
+
+Many connections usually point at a handful of Magento instances; sharing a session per
+base URI reuses TCP and TLS connections across tests. Each session's connection pool is
+as large as the parallelism, so concurrent tests of one instance never queue for (or
+throw away) connections.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from provisioner import __version__
+
+USER_AGENT = f"provisioner/{__version__} (connection test)"
+
+
+class SessionPool:
+    def __init__(self, pool_maxsize: int = 16) -> None:
+        self._pool_maxsize = max(1, pool_maxsize)
+        self._sessions: dict[str, requests.Session] = {}
+        self._lock = threading.Lock()
+
+    def _new_session(self) -> requests.Session:
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=self._pool_maxsize, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers["User-Agent"] = USER_AGENT
+        session.headers["Accept"] = "application/json"
+        return session
+
+    def session_for(self, base_uri: str) -> requests.Session:
+        key = base_uri.rstrip("/")
+        with self._lock:
+            session = self._sessions.get(key)
+            if session is None:
+                session = self._sessions[key] = self._new_session()
+            return session
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sessions)
+
+    def close(self) -> None:
+        with self._lock:
+            sessions, self._sessions = list(self._sessions.values()), {}
+        for session in sessions:
+            session.close()
+
+    def __enter__(self) -> SessionPool:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

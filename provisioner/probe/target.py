@@ -1,0 +1,127 @@
+"""What to test: a base URI, a ping path, credentials (still ``SecretStr``) and transport settings.
+
+Built from a decrypted ``Connection`` (plus the Agent it names, for on-premise
+connections) by ``target_from_connection``. Secret values stay wrapped until the moment
+of signing; ``repr`` of a target shows none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import SecretStr
+
+from provisioner.declarations.models import (
+    DEFAULT_PING_PATH,
+    Agent,
+    Connection,
+    OAuth1Auth,
+    SignatureMethod,
+)
+from provisioner.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class OAuth1Credentials:
+    consumer_key: str
+    signature_method: SignatureMethod
+    access_token: SecretStr | None = None
+    consumer_secret: SecretStr | None = None
+    token_secret: SecretStr | None = None
+    private_key: SecretStr | None = None  # PEM, for the RSA-SHA* methods
+    realm: str | None = None
+
+
+@dataclass(frozen=True)
+class BearerCredentials:
+    token: SecretStr
+
+
+Credentials = OAuth1Credentials | BearerCredentials
+
+
+@dataclass(frozen=True)
+class ProbeTarget:
+    name: str
+    base_uri: str
+    credentials: Credentials
+    ping_path: str = DEFAULT_PING_PATH
+    timeout_seconds: float = 30.0
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+    proxy_url: str | None = None
+
+    @property
+    def url(self) -> str:
+        path = self.ping_path if self.ping_path.startswith("/") else "/" + self.ping_path
+        return self.base_uri.rstrip("/") + path
+
+    @property
+    def display_url(self) -> str:
+        """The URL without any user:password part, safe to show."""
+        return strip_userinfo(self.url)
+
+    @property
+    def method(self) -> str:
+        creds = self.credentials
+        return creds.signature_method.value if isinstance(creds, OAuth1Credentials) else "bearer"
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Every secret this target holds, for redacting text that came back from a server."""
+        creds = self.credentials
+        wrapped: tuple[SecretStr | None, ...]
+        if isinstance(creds, OAuth1Credentials):
+            wrapped = (creds.access_token, creds.consumer_secret, creds.token_secret, creds.private_key)
+        else:
+            wrapped = (creds.token,)
+        return tuple(v.get_secret_value() for v in wrapped if v is not None and v.get_secret_value())
+
+
+def strip_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def _credentials(connection: Connection) -> Credentials:
+    auth = connection.spec.auth
+    if not isinstance(auth, OAuth1Auth):
+        return BearerCredentials(token=auth.accessToken)
+    return OAuth1Credentials(
+        consumer_key=auth.consumerKey,
+        signature_method=auth.signatureMethod,
+        access_token=auth.accessToken,
+        consumer_secret=auth.consumerSecret,
+        token_secret=auth.tokenSecret,
+        private_key=auth.consumerPrivateKey,
+        realm=auth.realm or None,
+    )
+
+
+def target_from_connection(connection: Connection, agents: Mapping[str, Agent] | None = None) -> ProbeTarget:
+    """The probe target of a decrypted connection; on-premise ones go through their agent's proxyUrl."""
+    spec = connection.spec
+    proxy_url: str | None = None
+    if spec.mode == "on-premise":
+        agent = (agents or {}).get(spec.agent or "")
+        if agent is None:
+            raise ConfigError(
+                f"connection {connection.metadata.name}: agent {spec.agent!r} is not declared",
+                hint="declare the Agent (kind: Agent) or fix spec.agent",
+            )
+        proxy_url = agent.spec.proxyUrl
+    advanced = spec.advanced
+    return ProbeTarget(
+        name=connection.metadata.name,
+        base_uri=spec.auth.baseUri,
+        credentials=_credentials(connection),
+        ping_path=advanced.pingPath,
+        timeout_seconds=float(advanced.timeoutSeconds),
+        verify_tls=advanced.verifyTls,
+        ca_bundle=advanced.caBundle,
+        proxy_url=proxy_url,
+    )

@@ -1,0 +1,169 @@
+"""The sandbox server: a threaded HTTP(S) server on loopback, startable from tests and the CLI.
+
+```python
+with running_sandbox(SandboxConfig(integrations=(...,), magento=MagentoVersion.V2_4_4)) as sb:
+    sb.base_uri   # http://127.0.0.1:PORT/rest
+```
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import ssl
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from provisioner.sandbox.authenticate import Authenticator, NonceCache
+from provisioner.sandbox.handler import SandboxHandler
+from provisioner.sandbox.integrations import Faults, Integration
+from provisioner.sandbox.magento import MagentoVersion
+from provisioner.sandbox.tls import TlsFiles, generate_tls_files
+
+log = logging.getLogger("provisioner.sandbox")
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    integrations: tuple[Integration, ...]
+    magento: MagentoVersion = MagentoVersion.ANY
+    host: str = "127.0.0.1"
+    port: int = 0  # 0: a free port, chosen by the system
+    tls: bool = False
+    tls_dir: Path | None = None  # where the CA and server certificate go; default: a private temp dir
+    latency_ms: int = 0
+    faults: Faults = field(default_factory=Faults)
+
+
+@dataclass
+class ServerState:
+    authenticator: Authenticator
+    scheme: str
+    authority: str
+    latency_ms: int
+    faults: Faults
+
+
+class SandboxHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: ServerState, tls: ssl.SSLContext | None) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.state = state
+        self._tls = tls
+        super().__init__(address, SandboxHandler)
+
+    def get_request(self) -> tuple[socket.socket, tuple[str, int]]:
+        sock, address = self.socket.accept()
+        if self._tls is not None:
+            # The handshake happens in the request's own thread (finish_request), not in the accept loop.
+            sock = self._tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
+
+    def finish_request(self, request: socket.socket | tuple[bytes, socket.socket], client_address: object) -> None:
+        if isinstance(request, ssl.SSLSocket):
+            try:
+                request.settimeout(SandboxHandler.timeout)
+                request.do_handshake()
+            except (ssl.SSLError, OSError) as exc:
+                log.info("TLS handshake failed: %s", type(exc).__name__)
+                return
+        super().finish_request(request, client_address)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up mid-request is routine here: one line, no traceback."""
+        log.debug("connection ended abruptly")
+
+
+class Sandbox:
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.tls_files: TlsFiles | None = None
+        self._own_tls_dir: Path | None = None
+        self._server: SandboxHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.config.tls else "http"
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running")
+        return int(self._server.server_address[1])
+
+    @property
+    def url_host(self) -> str:
+        host = self.config.host
+        if host in ("0.0.0.0", ""):  # noqa: S104 - naming the wildcard address, not binding to it
+            return "127.0.0.1"
+        if host == "::":
+            return "[::1]"
+        return f"[{host}]" if ":" in host else host
+
+    @property
+    def origin(self) -> str:
+        return f"{self.scheme}://{self.url_host}:{self.port}"
+
+    @property
+    def base_uri(self) -> str:
+        """What a connection's ``auth.baseUri`` should be: the REST root."""
+        return self.origin + "/rest"
+
+    @property
+    def ca_file(self) -> Path | None:
+        return self.tls_files.ca_file if self.tls_files else None
+
+    def start(self) -> Sandbox:
+        config = self.config
+        context = None
+        if config.tls:
+            directory = config.tls_dir
+            if directory is None:
+                directory = self._own_tls_dir = Path(tempfile.mkdtemp(prefix="provisioner-sandbox-"))
+            self.tls_files = generate_tls_files(directory, config.host)
+            context = self.tls_files.server_context()
+        state = ServerState(
+            authenticator=Authenticator(config.integrations, config.magento, NonceCache()),
+            scheme=self.scheme, authority="", latency_ms=config.latency_ms, faults=config.faults,
+        )
+        self._server = SandboxHTTPServer((config.host, config.port), state, context)
+        state.authority = f"{self.url_host}:{self.port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Block until ``stop`` is called (the CLI calls it from its signal handler)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._own_tls_dir is not None:
+            shutil.rmtree(self._own_tls_dir, ignore_errors=True)
+            self._own_tls_dir = None
+
+
+@contextmanager
+def running_sandbox(config: SandboxConfig) -> Iterator[Sandbox]:
+    sandbox = Sandbox(config).start()
+    try:
+        yield sandbox
+    finally:
+        sandbox.stop()

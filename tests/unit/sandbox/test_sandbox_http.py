@@ -1,0 +1,83 @@
+"""The sandbox over real HTTP with plain requests: replay, stale timestamps, routes, pages, logs."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+import requests
+
+from provisioner.probe.signing import oauth1_auth
+from provisioner.sandbox import SandboxConfig, running_sandbox
+from tests.support.magento import Creds
+
+
+@pytest.fixture(scope="module")
+def creds():
+    return Creds.fresh()
+
+
+@pytest.fixture(scope="module")
+def sandbox(creds):
+    with running_sandbox(SandboxConfig((creds.integration(),))) as sb:
+        yield sb
+
+
+def _get(sandbox, auth, path="/V1/store/storeConfigs"):
+    return requests.get(sandbox.base_uri + path, auth=auth, timeout=5)
+
+
+def test_replayed_nonce_is_rejected(sandbox, creds):
+    auth = oauth1_auth(creds.oauth1("HMAC-SHA256"), nonce="fixed-nonce-for-replay", timestamp=str(int(time.time())))
+    first, second = _get(sandbox, auth), _get(sandbox, auth)
+    assert first.status_code == 200
+    assert second.status_code == 401
+    assert second.json() == {"message": "The nonce is already being used by the consumer with ID %1",
+                             "parameters": ["erp"]}
+
+
+@pytest.mark.parametrize("skew", [-601, 601, -3600])
+def test_stale_or_future_timestamp_is_rejected(sandbox, creds, skew):
+    auth = oauth1_auth(creds.oauth1("HMAC-SHA256"), timestamp=str(int(time.time()) + skew))
+    answer = _get(sandbox, auth)
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "Incorrect timestamp value in the oauth_timestamp parameter"
+
+
+def test_timestamp_within_the_window_passes(sandbox, creds):
+    assert _get(sandbox, oauth1_auth(creds.oauth1("HMAC-SHA256"), timestamp=str(int(time.time()) - 300))).ok
+
+
+def test_unknown_route_is_magento_404_json(sandbox):
+    answer = requests.get(sandbox.base_uri + "/V1/nothing", timeout=5)
+    assert answer.status_code == 404
+    assert answer.headers["Content-Type"].startswith("application/json")
+    assert answer.json() == {"message": "Request does not match any route."}
+
+
+def test_guest_is_not_authorized_for_store_configs(sandbox):
+    answer = requests.get(sandbox.base_uri + "/V1/store/storeConfigs", timeout=5)
+    assert answer.status_code == 401
+    assert answer.json() == {"message": "The consumer isn't authorized to access %resources.",
+                             "parameters": {"resources": "Magento_Backend::store"}}
+
+
+@pytest.mark.parametrize(("path", "status"), [("/", 200), ("/admin", 200), ("/admin/dashboard", 200), ("/x", 404)])
+def test_storefront_and_admin_are_html(sandbox, path, status):
+    answer = requests.get(sandbox.origin + path, timeout=5)
+    assert answer.status_code == status
+    assert answer.headers["Content-Type"].startswith("text/html")
+
+
+def test_store_configs_body_is_magento_shaped(sandbox, creds):
+    answer = _get(sandbox, oauth1_auth(creds.oauth1("HMAC-SHA256")))
+    assert answer.json()[0]["code"] == "default"
+    assert "base_currency_code" in answer.json()[0]
+
+
+def test_log_lines_hold_method_path_status_and_consumer_key_only(sandbox, creds, caplog):
+    caplog.set_level(logging.INFO, logger="provisioner.sandbox")
+    _get(sandbox, oauth1_auth(creds.oauth1("HMAC-SHA256")), path="/V1/store/storeConfigs?searchCriteria=1")
+    lines = [r.getMessage() for r in caplog.records if r.name == "provisioner.sandbox"]
+    assert f"GET /rest/V1/store/storeConfigs 200 consumer={creds.consumer_key}" in lines
