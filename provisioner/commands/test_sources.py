@@ -1,8 +1,8 @@
-"""Where ``provisioner test`` gets decrypted connections: the state store, or (later) the declarations.
+"""Where ``provisioner test`` gets decrypted connections: the declarations (decrypted) or the state.
 
-A state record keeps the connection's ``spec`` without its secret fields; ``Store.unseal``
-gives the secret values by dotted path (``spec.auth.accessToken``). Putting the two back
-together yields the same ``Connection`` model that decrypted declarations give.
+A state record keeps the resource's public document (apiVersion, kind, metadata, spec) without
+its secret fields; ``Store.unseal`` gives the secret values by dotted path
+(``spec.auth.accessToken``). Putting the two back together yields the same ``Connection`` model that decrypted declarations give.
 """
 
 from __future__ import annotations
@@ -15,10 +15,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from provisioner.commands.state_open import open_project_store
+from provisioner.commands.workspace import load_valid
 from provisioner.config import ProjectConfig
-from provisioner.declarations.models import API_VERSION, Agent, Connection
-from provisioner.errors import ConfigError, StateError
-from provisioner.state import Store, load_state_key, open_store
+from provisioner.declarations.models import Agent, Connection
+from provisioner.errors import InvalidInputError, StateError
+from provisioner.secrets.resolve import decrypt_declarations
+from provisioner.secrets.verify import project_sops
+from provisioner.state import Store
 from provisioner.state.records import Record
 
 
@@ -27,23 +31,21 @@ class Source(StrEnum):
     STATE = "state"
 
 
-def _with_secrets(spec: Mapping[str, Any], secrets: Mapping[str, str]) -> dict[str, Any]:
-    document: dict[str, Any] = {"spec": copy.deepcopy(dict(spec))}
+def _with_secrets(document: Mapping[str, Any], secrets: Mapping[str, str]) -> dict[str, Any]:
+    """A deep copy of ``document`` with each secret put back at its dotted path."""
+    result: dict[str, Any] = copy.deepcopy(dict(document))
     for path, value in secrets.items():
         *parents, leaf = path.split(".")
-        node = document
+        node = result
         for part in parents:
             node = node.setdefault(part, {})
         node[leaf] = value
-    return dict(document["spec"])
+    return result
 
 
 def resource_from_record(record: Record, secrets: Mapping[str, str]) -> Connection | Agent:
-    """The typed resource a record describes, its secrets put back from ``secrets``."""
-    body = {
-        "apiVersion": API_VERSION, "kind": record.kind, "metadata": {"name": record.name},
-        "spec": _with_secrets(record.spec, secrets),
-    }
+    """The typed resource a record describes (its public document), its secrets put back from ``secrets``."""
+    body = _with_secrets(record.spec, secrets)
     model = Connection if record.kind == "Connection" else Agent
     try:
         return model.model_validate(body)
@@ -69,17 +71,25 @@ def connections_from_store(store: Store) -> tuple[list[Connection], list[Agent]]
     return connections, agents
 
 
+def connections_from_files(config: ProjectConfig, paths: Sequence[Path] = ()) -> tuple[list[Connection], list[Agent]]:
+    """The declared connections and agents, validated and decrypted (every file once, in parallel)."""
+    loaded = load_valid(config, paths)
+    decrypted, diagnostics = decrypt_declarations(loaded.declarations, sops=project_sops(config))
+    if diagnostics.has_errors:
+        raise InvalidInputError(diagnostics, "cannot test: the secrets could not be decrypted")
+    connections = [d.resource for d in decrypted if isinstance(d.resource, Connection)]
+    agents = [d.resource for d in decrypted if isinstance(d.resource, Agent)]
+    return connections, agents
+
+
 def load_connections(
     source: Source, config: ProjectConfig, paths: Sequence[Path] = (), workspace: str | None = None
 ) -> tuple[list[Connection], list[Agent]]:
-    """Decrypted connections and agents from the state (wired) or from declaration files (waits for sops)."""
-    if source is Source.STATE:
-        store = open_store(config.state_url, workspace=workspace or config.workspace, key=load_state_key(config))
-        try:
-            return connections_from_store(store)
-        finally:
-            store.close()
-    raise ConfigError(
-        "testing from files needs sops decryption of the declarations, which is not in this build yet",
-        hint="test what was applied with --from state, or use provisioner.commands.test.run_connection_tests",
-    )
+    """Decrypted connections and agents from the state or from the declaration files."""
+    if source is Source.FILES:
+        return connections_from_files(config, paths)
+    store = open_project_store(config, workspace)
+    try:
+        return connections_from_store(store)
+    finally:
+        store.close()

@@ -20,7 +20,8 @@ def record(name, base_uri, creds, consumer_secret=None):
     secrets = {"spec.auth.accessToken": creds.access_token, "spec.auth.tokenSecret": creds.token_secret,
                "spec.auth.consumerSecret": consumer_secret or creds.consumer_secret}
     return RecordWrite(address=f"connection.{name}", kind="Connection", name=name,
-                       spec={"application": "magento2", "mode": "cloud", "auth": auth},
+                       spec={"apiVersion": "provisioner/v1", "kind": "Connection", "metadata": {"name": name},
+                             "spec": {"application": "magento2", "mode": "cloud", "auth": auth}},
                        secrets=secrets, sops_digests={k: "ab" * 32 for k in secrets},
                        last_test=None, applied_by="tester")
 
@@ -61,8 +62,8 @@ def test_from_state_tests_every_applied_connection(tmp_path, cli, state):
             assert secret not in text
 
 
-def test_from_files_says_decryption_is_not_wired_yet(tmp_path, cli):
+def test_from_files_without_declarations_is_a_clear_error(tmp_path, cli):
     done = cli(["test", "--from", "files"], cwd=tmp_path)
     assert done.returncode == 1
-    assert "not in this build yet" in done.stderr
     assert "Traceback" not in done.stderr
+    assert "connections" in done.stderr

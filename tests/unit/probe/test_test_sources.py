@@ -13,7 +13,8 @@ from provisioner.state.records import Record
 
 
 def rec(kind, name, spec):
-    return Record(address=f"{kind.lower()}.{name}", kind=kind, name=name, spec=spec, fingerprints={},
+    document = {"apiVersion": "provisioner/v1", "kind": kind, "metadata": {"name": name}, "spec": spec}
+    return Record(address=f"{kind.lower()}.{name}", kind=kind, name=name, spec=document, fingerprints={},
                   sops_digests={}, last_test=None, applied_at=datetime.now(UTC), applied_by="t", git_commit=None,
                   serial=1)
 
