@@ -81,7 +81,8 @@ def test_given_recipient_is_used_and_no_key_is_generated(tmp_path, cli):
     team = make_age_key(tmp_path / "team")
     done = cli(["init", str(project), "--age-recipient", team.recipient], env=isolated_env(home))
     assert done.returncode == 0, done.stderr
-    assert not (home / ".config").exists()
+    assert not (home / ".config" / "provisioner" / "age").exists()
+    assert (home / ".config" / "provisioner" / "state" / "shop.key").stat().st_mode & 0o777 == 0o600
     assert "ageKeyFile" not in (project / "provisioner.yaml").read_text()
     assert team.recipient in (project / ".sops.yaml").read_text()
     declarations = load_declarations(project / "connections" / "example.yaml")

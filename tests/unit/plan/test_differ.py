@@ -132,7 +132,6 @@ def test_switch_to_rsa_removes_and_adds_secret_fields():
         ({"baseUri": "https://shop.example.com/rest///"}, {}),
         ({"realm": ""}, {}),
         ({}, {"advanced": {"timeoutSeconds": 30.0}}),
-        ({}, {"advanced": {"pingPath": "V1/store/storeConfigs"}}),
         ({}, {"advanced": {"pingPath": "/V1/store/storeConfigs", "verifyTls": True, "caBundle": None}}),
         ({}, {"displayName": ""}),
         ({}, {"mode": "cloud"}),
