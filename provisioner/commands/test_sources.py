@@ -2,7 +2,8 @@
 
 A state record keeps the resource's public document (apiVersion, kind, metadata, spec) without
 its secret fields; ``Store.unseal`` gives the secret values by dotted path
-(``spec.auth.accessToken``). Putting the two back together yields the same ``Connection`` model that decrypted declarations give.
+(``spec.auth.accessToken``). Putting the two back together yields the same ``Connection`` model
+that decrypted declarations give.
 """
 
 from __future__ import annotations

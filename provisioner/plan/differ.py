@@ -48,8 +48,14 @@ def _selected(address: str, name: str, targets: Sequence[str]) -> bool:
     return not targets or address in targets or name in targets
 
 
+IDENTITY_FIELDS = frozenset({"apiVersion", "kind", "metadata.name"})  # fixed by the address itself
+
+
 def _field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[FieldChange, ...]:
     flat_before, flat_after = flatten(before), flatten(after)
+    for path in IDENTITY_FIELDS:
+        flat_before.pop(path, None)
+        flat_after.pop(path, None)
     return tuple(
         FieldChange(path, flat_before.get(path), flat_after.get(path))
         for path in sorted(set(flat_before) | set(flat_after))

@@ -4,7 +4,7 @@ The non-secret spec of a resource is its model dump with defaults filled in (pyd
 what the schema defaults), secret fields removed, and these equivalences applied:
 - ``baseUri`` without trailing slashes (``https://shop/rest/`` is ``https://shop/rest``);
 - ``pingPath`` with exactly one leading slash;
-- an empty ``realm`` or ``displayName`` is the same as none;
+- a field set to null, or an empty ``realm`` or ``displayName``, is the same as an absent one;
 - ``timeoutSeconds`` 30 and 30.0 are equal (JSON numbers).
 Key order never matters: comparisons are on canonical JSON.
 """
@@ -19,9 +19,9 @@ from typing import Any
 from provisioner.declarations.models import SECRET_FIELDS, Resource
 
 
-def _strip_secrets(node: Any) -> Any:
+def _strip_secrets_and_nulls(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k: _strip_secrets(v) for k, v in node.items() if k not in SECRET_FIELDS}
+        return {k: _strip_secrets_and_nulls(v) for k, v in node.items() if k not in SECRET_FIELDS and v is not None}
     return node
 
 
@@ -35,18 +35,18 @@ def _normalise_numbers(node: Any) -> Any:
 
 def public_spec(resource: Resource) -> dict[str, Any]:
     """The resource as stored and diffed: defaults filled, secrets removed, equivalences applied."""
-    data: dict[str, Any] = _normalise_numbers(_strip_secrets(resource.model_dump(mode="json")))
+    data: dict[str, Any] = _normalise_numbers(_strip_secrets_and_nulls(resource.model_dump(mode="json")))
     spec = data["spec"]
     auth = spec.get("auth")
     if isinstance(auth, dict):
         auth["baseUri"] = str(auth["baseUri"]).rstrip("/")
         if auth.get("realm") == "":
-            auth["realm"] = None
+            del auth["realm"]
     advanced = spec.get("advanced")
     if isinstance(advanced, dict):
         advanced["pingPath"] = "/" + str(advanced["pingPath"]).lstrip("/")
     if spec.get("displayName") == "":
-        spec["displayName"] = None
+        del spec["displayName"]
     return data
 
 
