@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import socket
 import threading
 import time
@@ -71,17 +72,43 @@ def check_writer(tx: Tx, workspace: str, held: str | None) -> None:
         raise busy_error(lease)
 
 
+_HOLDER = re.compile(r"@(?P<host>[^ ]+) pid=(?P<pid>\d+)(?: |$)")
+
+
+def holder_is_dead(lease: LockInfo) -> bool:
+    """True when the holder ran on this host and its process is gone (killed): no need to wait for expiry.
+
+    Only provable on the same host; a holder elsewhere is trusted until its lease expires.
+    """
+    match = _HOLDER.search(lease.holder)
+    if match is None or match["host"] != socket.gethostname():
+        return False
+    pid = int(match["pid"])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, owned by another user
+    return False
+
+
 def try_take(tx: Tx, workspace: str, *, serial: int, operation: str, holder: str,
              seconds: float) -> tuple[LockInfo, bool]:
-    """Take the lease if free or expired (``(ours, True)``); otherwise ``(the live lease that blocks, False)``."""
+    """Take the lease if free, expired or held by a dead process on this host (``(ours, True)``);
+    otherwise ``(the live lease that blocks, False)``."""
     now = tx.now().astimezone(UTC)
     lease = current(tx, workspace)
-    if lease is not None and lease.expires_at > now:
+    dead = lease is not None and holder_is_dead(lease)
+    if lease is not None and lease.expires_at > now and not dead:
         return lease, False
     if lease is not None:
+        why = "lock of a process that is gone" if dead else "expired lock"
         tx.execute("DELETE FROM leases WHERE workspace = ? AND lock_id = ?", (workspace, lease.lock_id))
         history.append(tx, workspace, serial, "lock-takeover", None, actor=holder,
-                       detail=f"expired lock {lease.lock_id} of {lease.holder} for '{lease.operation}'")
+                       detail=f"{why} {lease.lock_id} of {lease.holder} for '{lease.operation}'")
     taken = LockInfo(lock_id=str(uuid.uuid4()), workspace=workspace, operation=operation, holder=holder,
                      created_at=now, expires_at=now + timedelta(seconds=seconds))
     tx.execute(f"INSERT INTO leases ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant

@@ -74,3 +74,36 @@ def test_unlock_releases_a_stuck_lease(store: Store, state_url: str, key: bytes)
     with pytest.raises(StateError, match="no lock"):
         rescuer.unlock(stuck.lock_id, actor="ops")
     rescuer.close()
+
+
+def test_a_killed_holder_on_this_host_is_taken_over_without_waiting_for_expiry(store: Store, state_url: str,
+                                                                                key: bytes) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    out: Any = ctx.Queue()
+    child = ctx.Process(target=hold_lease, args=(state_url, key, 600.0, out))  # a 10-minute lease
+    child.start()
+    dead_lock = out.get(timeout=60)
+    with pytest.raises(LockError), store.lock("apply", timeout=0.3):  # alive: it blocks
+        pass
+    assert child.pid is not None
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(timeout=10)
+    started = time.monotonic()
+    with store.lock("apply", timeout=5) as taken:
+        assert taken.lock_id != dead_lock
+    assert time.monotonic() - started < 2
+    takeover = [e for e in store.history() if e.action == "lock-takeover"]
+    assert takeover and "process that is gone" in (takeover[-1].detail or "")
+
+
+def test_a_holder_on_another_host_is_trusted_until_expiry() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from provisioner.state.leases import holder_is_dead
+    from provisioner.state.records import LockInfo
+
+    now = datetime.now(UTC)
+    elsewhere = LockInfo("id", "default", "apply", "ci@some-other-host pid=1", now, now + timedelta(minutes=1))
+    assert not holder_is_dead(elsewhere)
+    here_alive = LockInfo("id", "default", "apply", holder_description(), now, now + timedelta(minutes=1))
+    assert not holder_is_dead(here_alive)
