@@ -104,6 +104,8 @@ def apply_command(
     report = result.report
     if report is None:
         message = "Apply cancelled." if not result.confirmed else "No changes. Nothing to apply."
+        if result.confirmed and result.plan.summary.blocked:  # say why the deletes were not applied
+            render_plan(result.plan, out)
         if fmt is ReportFormat.JSON:
             stdout_console().out(render_nothing_done(message, ok=result.confirmed), highlight=False)
         else:
