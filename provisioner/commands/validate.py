@@ -41,6 +41,13 @@ def default_paths(config: ProjectConfig) -> tuple[Path, ...]:
     return config.paths or (config.root / DEFAULT_DIRECTORY,)
 
 
+def resolve_paths(paths: Sequence[Path] = (), config: ProjectConfig | None = None) -> tuple[Path, ...]:
+    """``paths``, or the project's declaration paths, as diagnostics should show them (relative to the cwd)."""
+    cwd = Path.cwd().resolve()
+    chosen = tuple(paths) or default_paths(config or load_config(cwd))
+    return tuple(_shown(p, cwd) for p in chosen)
+
+
 def validate(
     paths: Sequence[Path] = (), *, config: ProjectConfig | None = None, decrypt: bool = False
 ) -> ValidateResult:
@@ -52,8 +59,7 @@ def validate(
     cwd = Path.cwd().resolve()
     if config is None and (decrypt or not paths):
         config = load_config(cwd)
-    chosen = tuple(paths) or default_paths(config or load_config(cwd))
-    chosen = tuple(_shown(p, cwd) for p in chosen)
+    chosen = resolve_paths(paths, config)
     loaded = validate_paths(chosen)
     diagnostics = loaded.diagnostics
     ran = decrypt and not diagnostics.has_errors

@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from provisioner.commands.validate import default_paths
+from provisioner.commands.validate import resolve_paths
 from provisioner.config import ProjectConfig
 from provisioner.declarations.loader import LoadResult, validate_paths
 from provisioner.errors import InvalidInputError
@@ -17,7 +17,7 @@ from provisioner.errors import InvalidInputError
 
 def load_valid(config: ProjectConfig, paths: Sequence[Path] = ()) -> LoadResult:
     """Load and validate the declarations; any error stops here with every diagnostic."""
-    loaded = validate_paths(tuple(paths) or default_paths(config))
+    loaded = validate_paths(resolve_paths(paths, config))
     if loaded.diagnostics.has_errors:
         raise InvalidInputError(loaded.diagnostics)
     return loaded
