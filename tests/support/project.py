@@ -119,6 +119,8 @@ class Project:
     def write_connection(self, name: str, base_uri: str, creds: Creds, **options: Any) -> Path:
         """A new connection, or a rotated one (every secret re-encrypted: new ciphertexts)."""
         self.secrets |= {creds.consumer_secret, creds.access_token, creds.token_secret}
+        if str(options.get("method", "")).startswith("RSA-"):  # every line of the key's body
+            self.secrets |= {line for line in creds.keys.private_pem.splitlines() if "-----" not in line}
         if options.get("consumer_secret"):
             self.secrets.add(options["consumer_secret"])
         return self.encrypt(name, connection_text(name, base_uri, creds, **options))
