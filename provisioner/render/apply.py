@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus
+from provisioner.plan.model import Plan
 
 _STYLE = {ItemStatus.APPLIED: "green", ItemStatus.DELETED: "green", ItemStatus.FAILED: "red",
           ItemStatus.ERROR: "bold red", ItemStatus.SKIPPED: "yellow"}
@@ -74,6 +75,18 @@ def render_summary(report: ApplyReport, console: Console) -> None:
 
 def render_json(report: ApplyReport) -> str:
     return json.dumps(report.to_dict(), indent=2)
+
+
+def nothing_done_message(plan: Plan, *, confirmed: bool) -> str:
+    """Why apply did nothing; names the deletes it held back, so a removed file is never silently kept."""
+    if not confirmed:
+        return "Apply cancelled."
+    message = "No changes. Nothing to apply."
+    blocked = [c.address for c in plan.changes if c.blocked]
+    if blocked:
+        message += (f" Kept {len(blocked)} no longer declared (deletes need --allow-delete): "
+                    f"{', '.join(blocked)}.")
+    return message
 
 
 def render_nothing_done(message: str, *, ok: bool) -> str:
