@@ -92,7 +92,8 @@ def test_a_removed_file_is_deleted_only_by_a_plan_made_with_allow_delete(project
 
     kept = project.cli("apply", "--auto-approve")
     assert kept.returncode == 0, summary(kept)
-    assert "No changes. Nothing to apply." in kept.stdout
+    assert ("No changes. Nothing to apply. Kept 1 no longer declared (deletes need --allow-delete): "
+            "connection.beta.") in kept.stdout
     assert "connection.beta" in project.records()
 
     planned = project.cli("plan", "--allow-delete", "--out", "plan.json", "--detailed-exitcode")
