@@ -71,6 +71,16 @@ def render_summary(report: ApplyReport, console: Console) -> None:
     if report.interrupted:
         text += "; interrupted: run apply again to finish"
     console.print(f"[bold]{escape(text)}[/bold]")
+    for item in report.items:  # what was not applied, once more at the end where a CI log reader looks
+        if item.status in (ItemStatus.APPLIED, ItemStatus.DELETED):
+            continue
+        v = item.verdict
+        why = "; ".join(part for part in (
+            f"{v.outcome}: {v.message}" if v and v.message else v.outcome if v else None, item.detail) if part)
+        console.print(f"  [{_STYLE[item.status]}]{item.status.value}[/{_STYLE[item.status]}] "
+                      f"{escape(item.address)}: {escape(why)}")
+        if v is not None and v.hint:
+            console.print(f"    [cyan]hint:[/cyan] {escape(v.hint)}")
 
 
 def render_json(report: ApplyReport) -> str:
