@@ -34,7 +34,7 @@ REENCRYPTED = "secrets re-encrypted, values unchanged"
 class DiffResult:
     plan: Plan
     diagnostics: Diagnostics
-    # Declarations by address; decrypted where the plan had to decrypt them.
+    # Every declaration by address (targeted or not); decrypted where the plan had to decrypt them.
     declarations: dict[str, Declaration] = field(default_factory=dict)
     decrypted_files: tuple[str, ...] = ()
 
@@ -122,7 +122,9 @@ def diff(
     chosen = [d for d in declarations if _selected(d.address, d.name, targets)]
     to_decrypt = [d for d in chosen if needs_decryption(d, snapshot.records.get(d.address))]
     diagnostics = Diagnostics()
-    resolved: dict[str, Declaration] = {d.address: d for d in chosen}
+    # Every declaration, not only the targeted ones: apply tests a targeted connection through its
+    # agent, which may be declared (and unchanged) but outside --target.
+    resolved: dict[str, Declaration] = {d.address: d for d in declarations}
     if to_decrypt:
         decrypted, decrypt_diags = decrypt(to_decrypt)
         diagnostics.extend(decrypt_diags)
