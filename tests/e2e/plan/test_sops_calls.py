@@ -70,5 +70,5 @@ def test_plan_runs_sops_only_for_the_files_whose_secrets_changed(tmp_path):
     again = project.cli("plan", "--detailed-exitcode")
     assert again.returncode == 0, summary(again)
     assert project.sops_calls() == []  # every new ciphertext was recorded by the apply
-    log = project.spy_log.read_text(encoding="utf-8") if project.spy_log and project.spy_log.exists() else ""
+    log = project.sops_log()
     project.assert_no_secret(log, applied.stdout, applied.stderr, changed.stdout, changed.stderr)
