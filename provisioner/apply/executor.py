@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus, Verdict
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import Connection, secret_paths
-from provisioner.errors import StateError
+from provisioner.errors import ProvisionerError, StateError
 from provisioner.plan.differ import ciphertext_digests
 from provisioner.plan.model import Action, Change, Plan
 from provisioner.state.records import RecordWrite
@@ -95,7 +95,10 @@ class _Run:
     def test(self, change: Change) -> Verdict:
         if self.opts.skip_test:
             return UNTESTED
-        return self.opts.tester(self.decls[change.address], self.agents)
+        try:
+            return self.opts.tester(self.decls[change.address], self.agents)
+        except ProvisionerError as exc:  # e.g. a connection that cannot be tested as declared: it fails alone
+            return Verdict(ok=False, outcome=exc.code, message=exc.message, hint=exc.hint)
 
     def run_connections(self, changes: Sequence[Change]) -> None:
         pending: Iterator[Change] = iter(changes)

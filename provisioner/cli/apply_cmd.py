@@ -24,7 +24,13 @@ from provisioner.commands.workspace import actor, git_commit
 from provisioner.config import load_config
 from provisioner.errors import ProvisionerError
 from provisioner.probe.session_pool import SessionPool
-from provisioner.render.apply import ApplyProgress, render_json, render_nothing_done, render_summary
+from provisioner.render.apply import (
+    ApplyProgress,
+    nothing_done_message,
+    render_json,
+    render_nothing_done,
+    render_summary,
+)
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
 from provisioner.render.plan import render_human as render_plan
@@ -103,9 +109,7 @@ def apply_command(
         render_diagnostics(result.run.diagnostics.sorted(), stderr_console())
     report = result.report
     if report is None:
-        message = "Apply cancelled." if not result.confirmed else "No changes. Nothing to apply."
-        if result.confirmed and result.plan.summary.blocked:  # say why the deletes were not applied
-            render_plan(result.plan, out)
+        message = nothing_done_message(result.plan, confirmed=result.confirmed)
         if fmt is ReportFormat.JSON:
             stdout_console().out(render_nothing_done(message, ok=result.confirmed), highlight=False)
         else:

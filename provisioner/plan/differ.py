@@ -4,6 +4,8 @@ A declaration whose SOPS ciphertexts are exactly those the state recorded at the
 (same digests, same secret fields) is not decrypted: its secrets cannot have changed, so the
 state's fingerprints stand for them. Everything else (new connections, edited or rotated
 secrets) goes to the decryptor in one batch, which decrypts each file once, in parallel.
+A file re-encrypted with the same values is an update ("secrets re-encrypted, values
+unchanged"): applying it records the new ciphertext digests, so later plans skip it again.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ Decryptor = Callable[[Sequence[Declaration]], tuple[list[Declaration], Diagnosti
 Fingerprinter = Callable[[str, str, str], str]  # (address, path, value) -> keyed fingerprint
 
 DELETE_BLOCKED = "not applied: this plan was made without --allow-delete"
+REENCRYPTED = "secrets re-encrypted, values unchanged"
 
 
 @dataclass
 class DiffResult:
     plan: Plan
     diagnostics: Diagnostics
-    # Declarations by address; decrypted where the plan had to decrypt them.
+    # Every declaration by address (targeted or not); decrypted where the plan had to decrypt them.
     declarations: dict[str, Declaration] = field(default_factory=dict)
     decrypted_files: tuple[str, ...] = ()
 
@@ -90,9 +93,14 @@ def _change_for(decl: Declaration, record: Record | None, fingerprints: Mapping[
     secrets = tuple(sorted(p for p in set(old_fps) | set(fingerprints) if old_fps.get(p) != fingerprints.get(p)))
     if record is None:
         action, reason = Action.CREATE, "not in state"
+    elif fields or secrets:
+        action, reason = Action.UPDATE, _reason(fields, secrets)
+    elif needs_decryption(decl, record):
+        # Same values, new ciphertexts (sops rotate, or a re-encrypted file). Applying it records the
+        # new ciphertext digests; left a no-op, every later plan would decrypt this file again.
+        action, reason = Action.UPDATE, REENCRYPTED
     else:
-        action = Action.UPDATE if fields or secrets else Action.NOOP
-        reason = _reason(fields, secrets) or "up to date"
+        action, reason = Action.NOOP, "up to date"
     return Change(
         address=decl.address, kind=decl.kind, name=decl.name, action=action, reason=reason,
         before=record.spec if record else None, after=after, fields=fields, sensitive_changed=secrets,
@@ -114,7 +122,9 @@ def diff(
     chosen = [d for d in declarations if _selected(d.address, d.name, targets)]
     to_decrypt = [d for d in chosen if needs_decryption(d, snapshot.records.get(d.address))]
     diagnostics = Diagnostics()
-    resolved: dict[str, Declaration] = {d.address: d for d in chosen}
+    # Every declaration, not only the targeted ones: apply tests a targeted connection through its
+    # agent, which may be declared (and unchanged) but outside --target.
+    resolved: dict[str, Declaration] = {d.address: d for d in declarations}
     if to_decrypt:
         decrypted, decrypt_diags = decrypt(to_decrypt)
         diagnostics.extend(decrypt_diags)

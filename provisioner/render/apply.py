@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus
+from provisioner.plan.model import Plan
 
 _STYLE = {ItemStatus.APPLIED: "green", ItemStatus.DELETED: "green", ItemStatus.FAILED: "red",
           ItemStatus.ERROR: "bold red", ItemStatus.SKIPPED: "yellow"}
@@ -70,10 +71,32 @@ def render_summary(report: ApplyReport, console: Console) -> None:
     if report.interrupted:
         text += "; interrupted: run apply again to finish"
     console.print(f"[bold]{escape(text)}[/bold]")
+    for item in report.items:  # what was not applied, once more at the end where a CI log reader looks
+        if item.status in (ItemStatus.APPLIED, ItemStatus.DELETED):
+            continue
+        v = item.verdict
+        why = "; ".join(part for part in (
+            f"{v.outcome}: {v.message}" if v and v.message else v.outcome if v else None, item.detail) if part)
+        console.print(f"  [{_STYLE[item.status]}]{item.status.value}[/{_STYLE[item.status]}] "
+                      f"{escape(item.address)}: {escape(why)}")
+        if v is not None and v.hint:
+            console.print(f"    [cyan]hint:[/cyan] {escape(v.hint)}")
 
 
 def render_json(report: ApplyReport) -> str:
     return json.dumps(report.to_dict(), indent=2)
+
+
+def nothing_done_message(plan: Plan, *, confirmed: bool) -> str:
+    """Why apply did nothing; names the deletes it held back, so a removed file is never silently kept."""
+    if not confirmed:
+        return "Apply cancelled."
+    message = "No changes. Nothing to apply."
+    blocked = [c.address for c in plan.changes if c.blocked]
+    if blocked:
+        message += (f" Kept {len(blocked)} no longer declared (deletes need --allow-delete): "
+                    f"{', '.join(blocked)}.")
+    return message
 
 
 def render_nothing_done(message: str, *, ok: bool) -> str:

@@ -15,6 +15,7 @@ import pytest
 
 from provisioner.apply.executor import ApplyOptions, execute
 from provisioner.apply.results import ItemStatus, Verdict
+from provisioner.errors import ConfigError
 from provisioner.plan.differ import diff
 from provisioner.plan.model import Action
 from provisioner.state import open_store
@@ -130,3 +131,16 @@ def test_tests_run_concurrently_up_to_parallelism(store):
 
     _, report = plan_and_apply(store, decls, tester, parallelism=4)
     assert report.ok and report.count(ItemStatus.APPLIED) == 8
+
+
+def test_a_tester_error_fails_that_connection_only(store):
+    def tester(decl, agents):
+        if decl.name == "odd":
+            raise ConfigError("connection odd: agent 'dc9' is not declared", hint="declare the Agent")
+        return OK
+
+    decls = [declaration(connection_doc(n), file=f"{n}.yaml") for n in ("odd", "fine")]
+    _, report = plan_and_apply(store, decls, tester)
+    statuses = {i.address: (i.status, i.verdict.outcome if i.verdict else None) for i in report.items}
+    assert statuses == {"connection.odd": (ItemStatus.FAILED, "config"), "connection.fine": (ItemStatus.APPLIED, "ok")}
+    assert sorted(store.snapshot().records) == ["connection.fine"]

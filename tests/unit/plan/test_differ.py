@@ -107,12 +107,19 @@ def test_secret_rotation_is_sensitive_change_without_value():
     assert "rotated-token" not in repr(change)
 
 
-def test_reencrypted_same_value_is_noop():
+def test_reencrypted_same_value_is_an_update_that_records_the_new_ciphertexts():
+    # Left a no-op, the state would keep the old ciphertext digests and every plan would decrypt it again.
     old = declaration(connection_doc("shop"))
     new = declaration(connection_doc("shop"), ciphertext_tag="v2")  # sops re-encrypted, same values
     result, dec = run([new], snapshot(record_for(old)))
-    assert result.plan.changes[0].action is Action.NOOP
+    (change,) = result.plan.changes
+    assert change.action is Action.UPDATE
+    assert change.fields == () and change.sensitive_changed == ()
+    assert change.reason == "secrets re-encrypted, values unchanged"
     assert dec.decrypted == ["connection.shop"]
+    applied = record_for(new, serial=2)
+    again, dec = run([new], snapshot(applied, serial=2))
+    assert again.plan.changes[0].action is Action.NOOP and dec.decrypted == []
 
 
 def test_switch_to_rsa_removes_and_adds_secret_fields():
