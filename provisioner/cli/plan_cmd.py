@@ -26,7 +26,8 @@ def plan_command(
     markdown: Annotated[Path | None, typer.Option(
         "--markdown", help="Also write a markdown rendering (a pull-request comment) to this file.")] = None,
     detailed_exitcode: Annotated[bool, typer.Option(
-        "--detailed-exitcode", help="Exit 0 when there is nothing to do, 2 when there are changes.")] = False,
+        "--detailed-exitcode",
+        help="Exit 0 when files and state agree, 2 when they differ (deletes held back included).")] = False,
     target: TargetOpt = None,
     allow_delete: Annotated[bool, typer.Option(
         "--allow-delete", help="Let apply delete stored connections that are no longer declared.")] = False,
@@ -59,4 +60,5 @@ def plan_command(
             stdout_console().print(f"\nSaved the plan to {out}; apply exactly it with: provisioner apply {out}")
     if run.decrypted_files:
         err.print(f"decrypted {len(run.decrypted_files)} file(s) whose secrets changed")
-    raise typer.Exit(ExitCode.CHANGES if detailed_exitcode and run.plan.has_changes else ExitCode.OK)
+    # A delete held back for lack of --allow-delete still counts: a pipeline must see the removed file.
+    raise typer.Exit(ExitCode.CHANGES if detailed_exitcode and run.plan.differs else ExitCode.OK)

@@ -92,7 +92,13 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
+        """Whether apply would do anything."""
         return any(c.actionable for c in self.changes)
+
+    @property
+    def differs(self) -> bool:
+        """Whether the files and the state disagree: changes, or deletes held back without --allow-delete."""
+        return any(c.action is not Action.NOOP for c in self.changes)
 
     def change(self, address: str) -> Change | None:
         return next((c for c in self.changes if c.address == address), None)

@@ -88,7 +88,7 @@ def test_a_removed_file_is_deleted_only_by_a_plan_made_with_allow_delete(project
     shown = project.cli("plan", "--detailed-exitcode")
     assert "- connection.beta  # no longer declared" in shown.stdout, summary(shown)
     assert "not applied: this plan was made without --allow-delete" in shown.stdout
-    assert shown.returncode == 0  # a blocked delete is nothing apply would do
+    assert shown.returncode == 2  # apply would not delete, but files and state differ: a PR pipeline must see it
 
     kept = project.cli("apply", "--auto-approve")
     assert kept.returncode == 0, summary(kept)
