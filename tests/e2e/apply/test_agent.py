@@ -5,23 +5,9 @@ The agent is a forwarding HTTP proxy on loopback (tests/support/proxy.py) in fro
 
 from __future__ import annotations
 
-import pytest
-
-from provisioner.sandbox import MagentoVersion, SandboxConfig, running_sandbox
-from tests.support.magento import Creds, token
+from tests.support.magento import token
 from tests.support.project import Project, summary
 from tests.support.proxy import forwarding_proxy
-
-
-@pytest.fixture
-def creds():
-    return Creds.fresh("CANARY")
-
-
-@pytest.fixture
-def sandbox(creds):
-    with running_sandbox(SandboxConfig((creds.integration(),), magento=MagentoVersion.V2_4_4)) as sb:
-        yield sb
 
 
 def test_agent_committed_before_the_connection_tested_through_it(tmp_path, sandbox, creds):

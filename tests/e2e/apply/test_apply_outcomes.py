@@ -7,22 +7,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from provisioner.sandbox import MagentoVersion, Sandbox, SandboxConfig, running_sandbox
+from provisioner.sandbox import Sandbox
 from tests.support.magento import Creds, token
 from tests.support.project import Project, summary
-
-
-@pytest.fixture
-def creds():
-    return Creds.fresh("CANARY")
-
-
-@pytest.fixture
-def sandbox(creds):
-    with running_sandbox(SandboxConfig((creds.integration(),), magento=MagentoVersion.V2_4_4)) as sb:
-        yield sb
 
 
 def test_a_failing_connection_is_not_committed_and_is_planned_again(tmp_path, sandbox: Sandbox, creds):

@@ -11,20 +11,8 @@ import json
 
 import pytest
 
-from provisioner.sandbox import MagentoVersion, Sandbox, SandboxConfig, running_sandbox
-from tests.support.magento import Creds
+from provisioner.sandbox import Sandbox
 from tests.support.project import Project, summary
-
-
-@pytest.fixture
-def creds():
-    return Creds.fresh("CANARY")
-
-
-@pytest.fixture
-def sandbox(creds):
-    with running_sandbox(SandboxConfig((creds.integration(),), magento=MagentoVersion.V2_4_4)) as sb:
-        yield sb
 
 
 @pytest.fixture
