@@ -4,8 +4,9 @@ Real processes and signals, real sops, the real sandbox (with latency, so a run 
 enough to be hit while it tests and commits), real SQLite and PostgreSQL.
 
 Kill points are drawn from a seeded RNG, one in each of RUNS equal slices of 80% of the
-measured duration of an uninterrupted run (the shortest of four, two at a time), so both the very early points (imports,
-lease, plan, decrypt) and the very late ones (last commits, lease release, exit) are hit.
+measured duration of an uninterrupted run (the shortest of four, two at a time), so both the
+very early points (imports, lease, plan, decrypt) and the very late ones (last commits, lease
+release, exit) are hit; each run's kill point and what it hit are printed.
 Reproduce a run with ``PROVISIONER_CRASH_SEED=N``; ``PROVISIONER_CRASH_RUNS=N`` changes the count.
 """
 
