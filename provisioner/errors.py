@@ -61,3 +61,15 @@ class StalePlanError(ProvisionerError):
     """A saved plan no longer matches the state or the files."""
 
     code = "stale-plan"
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM: unwinds the stack (so ``finally`` blocks release leases), then the CLI exits 128+N.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so no ``except Exception`` swallows it; unlike
+    it, the CLI framework does not turn it into a silent exit code.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -22,7 +22,7 @@ from provisioner.commands.plan import PlanRun
 from provisioner.commands.state_open import open_project_store
 from provisioner.commands.workspace import actor, git_commit
 from provisioner.config import load_config
-from provisioner.errors import ProvisionerError
+from provisioner.errors import Interrupted, ProvisionerError
 from provisioner.probe.session_pool import SessionPool
 from provisioner.render.apply import (
     ApplyProgress,
@@ -55,7 +55,7 @@ def _confirm(auto_approve: bool, fmt: ReportFormat) -> Callable[[PlanRun], bool]
 def _stop_on_sigint(stop: threading.Event) -> None:
     def handler(signum: int, frame: FrameType | None) -> None:
         if stop.is_set():
-            raise KeyboardInterrupt
+            raise Interrupted(signum)
         stop.set()
         stderr_console().print("interrupt: no new work starts; waiting for tests in flight (Ctrl-C again to abort)")
 

@@ -96,9 +96,9 @@ def holder_is_dead(lease: LockInfo) -> bool:
 
 
 def try_take(tx: Tx, workspace: str, *, serial: int, operation: str, holder: str,
-             seconds: float) -> tuple[LockInfo, bool]:
-    """Take the lease if free, expired or held by a dead process on this host (``(ours, True)``);
-    otherwise ``(the live lease that blocks, False)``."""
+             seconds: float, lock_id: str | None = None) -> tuple[LockInfo, bool]:
+    """Take the lease (as ``lock_id``, a fresh one by default) if free, expired or held by a dead
+    process on this host (``(ours, True)``); otherwise ``(the live lease that blocks, False)``."""
     now = tx.now().astimezone(UTC)
     lease = current(tx, workspace)
     dead = lease is not None and holder_is_dead(lease)
@@ -109,7 +109,7 @@ def try_take(tx: Tx, workspace: str, *, serial: int, operation: str, holder: str
         tx.execute("DELETE FROM leases WHERE workspace = ? AND lock_id = ?", (workspace, lease.lock_id))
         history.append(tx, workspace, serial, "lock-takeover", None, actor=holder,
                        detail=f"{why} {lease.lock_id} of {lease.holder} for '{lease.operation}'")
-    taken = LockInfo(lock_id=str(uuid.uuid4()), workspace=workspace, operation=operation, holder=holder,
+    taken = LockInfo(lock_id=lock_id or str(uuid.uuid4()), workspace=workspace, operation=operation, holder=holder,
                      created_at=now, expires_at=now + timedelta(seconds=seconds))
     tx.execute(f"INSERT INTO leases ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant
                (taken.lock_id, workspace, operation, holder, now.isoformat(), taken.expires_at.isoformat()))
@@ -156,4 +156,7 @@ class Heartbeat(threading.Thread):
 
     def stop(self) -> None:
         self._stop_event.set()
-        self.join(timeout=10)
+        if self.is_alive():
+            self.join(timeout=10)
+        else:  # never started (a signal interrupted start()) or already done: closing twice is harmless
+            self._backend.close()

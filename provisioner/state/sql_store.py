@@ -6,8 +6,10 @@ moves the serial, writes the record and appends its history row — all or nothi
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -134,24 +136,31 @@ class SqlStore:
         if self._held is not None:
             raise StateError(f"this run already holds the lease {self._held} on workspace {self._workspace}")
         holder = leases.holder_description()
+        # The id is chosen before the lease is taken, so that a signal arriving just after the row is
+        # committed (before ``acquire`` even returns) still finds what to release in ``finally``.
+        lock_id = str(uuid.uuid4())
 
         def take() -> tuple[LockInfo, bool]:
             with self._backend.write() as tx:
                 _, serial = self._workspace_row(tx, lock=True)
                 return leases.try_take(tx, self._workspace, serial=serial, operation=operation, holder=holder,
-                                       seconds=self._lease_seconds)
+                                       seconds=self._lease_seconds, lock_id=lock_id)
 
-        info = leases.acquire(take, timeout)
-        self._held = info.lock_id
-        beat = leases.Heartbeat(self._backend.reopen(), self._workspace, info.lock_id, self._lease_seconds)
-        beat.start()
+        beat: leases.Heartbeat | None = None
         try:
+            info = leases.acquire(take, timeout)
+            self._held = info.lock_id
+            beat = leases.Heartbeat(self._backend.reopen(), self._workspace, info.lock_id, self._lease_seconds)
+            beat.start()
             yield info
         finally:
-            beat.stop()
+            if beat is not None:
+                beat.stop()
             self._held = None
-            with self._backend.write() as tx:
-                tx.execute("DELETE FROM leases WHERE workspace = ? AND lock_id = ?", (self._workspace, info.lock_id))
+            # Also when acquire failed (a no-op then); a failed release must not hide the error in flight.
+            with contextlib.suppress(*((StateError,) if sys.exc_info()[0] is not None else ())), \
+                    self._backend.write() as tx:
+                tx.execute("DELETE FROM leases WHERE workspace = ? AND lock_id = ?", (self._workspace, lock_id))
 
     def lock(self, operation: str, *, timeout: float) -> AbstractContextManager[LockInfo]:
         return self._lease(operation, timeout)

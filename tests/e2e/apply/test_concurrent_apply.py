@@ -1,0 +1,109 @@
+"""Two ``provisioner apply`` runs started at once on one workspace (a fresh state: schema, lease, writes).
+
+Real processes, real sops, the real sandbox, SQLite and PostgreSQL. Without --lock-timeout the
+loser fails at once naming the winner (holder with its pid, operation, lock id); with a generous
+one it waits and then finds nothing left to do. Either way nothing is lost or written twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from provisioner.sandbox import SandboxConfig, running_sandbox
+from provisioner.state import open_store
+from tests.support.crash_project import CrashProject, check_consistent, make_project, run, start_cli
+from tests.support.magento import Creds
+from tests.support.sops import make_age_key
+
+CONNECTIONS = 12
+APPLY = ("apply", "--auto-approve", "--parallelism", "4")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrashProject]:
+    creds = Creds.fresh()
+    root = tmp_path_factory.mktemp("concurrent")
+    with running_sandbox(SandboxConfig((creds.integration(),), latency_ms=200)) as sandbox:
+        yield make_project(root / "shop", make_age_key(root / "keys"), sandbox.base_uri, creds, CONNECTIONS)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_server").create_database()  # type: ignore[no-any-return]
+    return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
+
+
+def both_at_once(project: CrashProject, url: str, *extra: str) -> list[tuple[int, int, str, str]]:
+    """(pid, exit code, stdout, stderr) of two applies started together."""
+    children = [start_cli(project, url, *APPLY, *extra) for _ in range(2)]
+    done = []
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        done.append((child.pid, child.returncode, out, err))
+    return done
+
+
+def applied(out: str) -> int:
+    return sum(line.startswith("applied ") for line in out.splitlines())
+
+
+def assert_nothing_lost(project: CrashProject, url: str) -> None:
+    """Every connection once, serial = number of writes, one create per connection in history."""
+    snapshot = check_consistent(project, url, "after both applies")
+    assert sorted(snapshot.records) == project.addresses
+    assert snapshot.serial == CONNECTIONS
+    store = open_store(url, workspace="default", key=project.key)
+    try:
+        creates = sorted(e.address or "" for e in store.history() if e.action == "create")
+        assert store.locks() == []
+    finally:
+        store.close()
+    assert creates == project.addresses
+    plan = run(project, url, "plan", "--detailed-exitcode")
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+
+
+def test_without_lock_timeout_the_second_fails_naming_the_first(project: CrashProject, state_url: str) -> None:
+    results = both_at_once(project, state_url)
+    winners = [r for r in results if r[1] == 0]
+    losers = [r for r in results if r[1] != 0]
+    assert len(winners) == 1 and len(losers) == 1, [(code, err) for _, code, _, err in results]
+    (winner_pid, _, winner_out, _), (_, code, loser_out, loser_err) = winners[0], losers[0]
+
+    assert f"Apply complete: {CONNECTIONS} applied" in winner_out
+    assert code == 1 and "Traceback" not in loser_err and "applied " not in loser_out
+    match = re.search(r"error\[locked\]: workspace default is locked by (\S+@\S+ pid=(\d+)) for 'apply' since "
+                      r"[0-9-]+ [0-9:]+ UTC \(lock ([0-9a-f-]{36})\)", loser_err)
+    assert match is not None, loser_err
+    assert int(match[2]) == winner_pid  # it names the other run, by pid
+    assert f"provisioner state unlock {match[3]}" in loser_err  # and says how to release it if that run is gone
+    assert_nothing_lost(project, state_url)
+
+
+def test_with_a_generous_lock_timeout_both_succeed_in_turn(project: CrashProject, state_url: str) -> None:
+    results = both_at_once(project, state_url, "--lock-timeout", "60")
+    assert [code for _, code, _, _ in results] == [0, 0], [err for _, _, _, err in results]
+    outputs = sorted((out for _, _, out, _ in results), key=lambda out: "No changes" in out)
+    first, second = outputs
+    assert f"Apply complete: {CONNECTIONS} applied" in first
+    assert "No changes. Nothing to apply." in second and "applied " not in second  # planned after waiting
+    assert_nothing_lost(project, state_url)
+
+
+def test_many_applies_at_once_write_each_connection_once(project: CrashProject, state_url: str) -> None:
+    """Four at once, some waiting, some giving up: whatever the interleaving, every write happens once."""
+    children = [start_cli(project, state_url, *APPLY, "--lock-timeout", timeout) for timeout in ("60", "0", "60", "0")]
+    done: list[tuple[int, str, str]] = []
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        done.append((child.returncode, out, err))
+    for code, out, err in done:
+        assert code == 0 or "error[locked]: workspace default is locked by" in err, (code, out, err)
+        assert "Traceback" not in err
+    assert sum(applied(out) for _, out, _ in done) == CONNECTIONS
+    assert_nothing_lost(project, state_url)
