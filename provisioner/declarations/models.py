@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 API_VERSION = "provisioner/v1"
 NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 DEFAULT_PING_PATH = "/V1/store/storeConfigs"
+REALM_PATTERN = r"^[^\"\\\x00-\x1f]*$"
 
 # Field names that hold secrets, wherever they appear (Connection auth, Agent spec).
 SECRET_FIELDS: tuple[str, ...] = ("consumerSecret", "accessToken", "tokenSecret", "consumerPrivateKey")
@@ -58,7 +59,8 @@ class OAuth1Auth(_Model):
     type: Literal["oauth1"]
     baseUri: str
     signatureMethod: SignatureMethod
-    realm: str | None = None
+    # Sent as a quoted string in the Authorization header: no double quote, backslash or control character.
+    realm: Annotated[str, Field(pattern=REALM_PATTERN)] | None = None
     consumerKey: Annotated[str, Field(min_length=1)]
     consumerSecret: SecretStr | None = None
     accessToken: SecretStr
