@@ -38,25 +38,37 @@ def test_a_second_writer_waits_then_fails_naming_the_holder(store: Store, state_
     other.close()
 
 
-def test_a_dead_holders_lease_expires_and_is_taken_over(store: Store, state_url: str, key: bytes) -> None:
+def _spawn_holder(state_url: str, key: bytes, lease_seconds: float,
+                  host: str | None = None) -> tuple[multiprocessing.process.BaseProcess, str]:
+    """A child process holding the workspace lease (heartbeat running); returns it and its lock id."""
     ctx = multiprocessing.get_context("spawn")
     out: Any = ctx.Queue()
-    child = ctx.Process(target=hold_lease, args=(state_url, key, 1.0, out))
+    child = ctx.Process(target=hold_lease, args=(state_url, key, lease_seconds, out, host))
     child.start()
+    return child, out.get(timeout=60)
+
+
+def _kill(child: multiprocessing.process.BaseProcess) -> None:
+    assert child.pid is not None
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(timeout=10)
+
+
+def test_a_dead_holders_lease_expires_and_is_taken_over(store: Store, state_url: str, key: bytes) -> None:
+    # A holder on another host: its death cannot be seen from here, so only expiry frees the lease.
+    child, dead_lock = _spawn_holder(state_url, key, 1.0, host="another-host")
     try:
-        dead_lock = out.get(timeout=60)
         with pytest.raises(LockError), store.lock("apply", timeout=1.6):  # heartbeat keeps a 1 s lease alive
             pass
     finally:
-        assert child.pid is not None
-        os.kill(child.pid, signal.SIGKILL)
-        child.join(timeout=10)
+        _kill(child)
     started = time.monotonic()
     with store.lock("apply", timeout=5) as taken:
         assert taken.lock_id != dead_lock
     assert time.monotonic() - started < 3
     takeover = [e for e in store.history() if e.action == "lock-takeover"]
     assert len(takeover) == 1 and takeover[0].detail and dead_lock in takeover[0].detail
+    assert "expired lock" in takeover[0].detail and "another-host" in takeover[0].detail
 
 
 def test_unlock_releases_a_stuck_lease(store: Store, state_url: str, key: bytes) -> None:
@@ -78,16 +90,12 @@ def test_unlock_releases_a_stuck_lease(store: Store, state_url: str, key: bytes)
 
 def test_a_killed_holder_on_this_host_is_taken_over_without_waiting_for_expiry(store: Store, state_url: str,
                                                                                 key: bytes) -> None:
-    ctx = multiprocessing.get_context("spawn")
-    out: Any = ctx.Queue()
-    child = ctx.Process(target=hold_lease, args=(state_url, key, 600.0, out))  # a 10-minute lease
-    child.start()
-    dead_lock = out.get(timeout=60)
-    with pytest.raises(LockError), store.lock("apply", timeout=0.3):  # alive: it blocks
-        pass
-    assert child.pid is not None
-    os.kill(child.pid, signal.SIGKILL)
-    child.join(timeout=10)
+    child, dead_lock = _spawn_holder(state_url, key, 600.0)  # a 10-minute lease, held from this host
+    try:
+        with pytest.raises(LockError), store.lock("apply", timeout=0.3):  # alive: it blocks
+            pass
+    finally:
+        _kill(child)
     started = time.monotonic()
     with store.lock("apply", timeout=5) as taken:
         assert taken.lock_id != dead_lock

@@ -6,6 +6,7 @@ Keys travel to children through multiprocessing's pipe, never through argv.
 from __future__ import annotations
 
 import os
+import socket
 import time
 from multiprocessing.queues import Queue
 from typing import Any
@@ -28,8 +29,10 @@ def write_many(url: str, key: bytes, worker: int, count: int, out: Queue[Any]) -
     out.put((worker, results))
 
 
-def hold_lease(url: str, key: bytes, lease_seconds: float, out: Queue[Any]) -> None:
-    """Take the lease and keep it (heartbeat running) until killed."""
+def hold_lease(url: str, key: bytes, lease_seconds: float, out: Queue[Any], host: str | None = None) -> None:
+    """Take the lease and keep it (heartbeat running) until killed; ``host`` poses as a holder on another host."""
+    if host is not None:
+        socket.gethostname = lambda: host  # this child process only: its holder string names ``host``
     store = open_store(url, workspace="default", key=key, lease_seconds=lease_seconds)
     with store.lock("apply", timeout=10) as info:
         out.put(info.lock_id)
