@@ -14,6 +14,7 @@ Used by the crash and concurrency tests (tests/e2e/apply/test_crash.py, test_con
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from provisioner.secrets.sops import Sops
 from provisioner.secrets.sops_config import sops_config_text
-from provisioner.state import open_store
+from provisioner.state import Store, open_store
 from provisioner.state.records import HistoryEntry, Snapshot
 from tests.support.cli import cli_env, run_cli
 from tests.support.magento import Creds
@@ -92,17 +93,19 @@ def start_cli(project: CrashProject, state_url: str, *args: str,
     )
 
 
+def opened_store(project: CrashProject, state_url: str) -> contextlib.closing[Store]:
+    """The project's workspace store, closed when the ``with`` block ends."""
+    return contextlib.closing(open_store(state_url, workspace="default", key=project.key))
+
+
 def read_state(project: CrashProject, state_url: str) -> tuple[Snapshot, list[HistoryEntry]]:
     """The snapshot (every record's MAC verified, secrets opened) and the whole history."""
-    store = open_store(state_url, workspace="default", key=project.key)
-    try:
+    with opened_store(project, state_url) as store:
         snapshot = store.snapshot()
         for address in snapshot.records:
             secrets = store.unseal(address)
             assert sorted(secrets) == sorted(SECRET_FIELDS), (address, sorted(secrets))
         return snapshot, store.history()
-    finally:
-        store.close()
 
 
 def check_consistent(project: CrashProject, state_url: str, context: str) -> Snapshot:

@@ -27,9 +27,8 @@ from pathlib import Path
 import pytest
 
 from provisioner.sandbox import SandboxConfig, running_sandbox
-from provisioner.state import open_store
 from provisioner.state.records import HistoryEntry, LockInfo
-from tests.support.crash_project import CrashProject, check_consistent, make_project, run, start_cli
+from tests.support.crash_project import CrashProject, check_consistent, make_project, opened_store, run, start_cli
 from tests.support.magento import Creds
 from tests.support.sops import make_age_key
 
@@ -83,19 +82,13 @@ class Outcome:
 
 
 def held_leases(project: CrashProject, url: str) -> list[LockInfo]:
-    store = open_store(url, workspace="default", key=project.key)
-    try:
+    with opened_store(project, url) as store:
         return store.locks()
-    finally:
-        store.close()
 
 
 def history(project: CrashProject, url: str) -> list[HistoryEntry]:
-    store = open_store(url, workspace="default", key=project.key)
-    try:
+    with opened_store(project, url) as store:
         return store.history()
-    finally:
-        store.close()
 
 
 def crash_once(project: CrashProject, url: str, index: int, delay: float) -> Outcome:
