@@ -75,8 +75,10 @@ def render_summary(report: ApplyReport, console: Console) -> None:
         if item.status in (ItemStatus.APPLIED, ItemStatus.DELETED):
             continue
         v = item.verdict
-        why = "; ".join(part for part in (
-            f"{v.outcome}: {v.message}" if v and v.message else v.outcome if v else None, item.detail) if part)
+        parts = [f"{v.outcome}: {v.message}" if v.message else v.outcome] if v else []
+        if item.detail:
+            parts.append(item.detail)
+        why = "; ".join(parts)
         console.print(f"  [{_STYLE[item.status]}]{item.status.value}[/{_STYLE[item.status]}] "
                       f"{escape(item.address)}: {escape(why)}")
         if v is not None and v.hint:
