@@ -34,6 +34,8 @@ ENV_STATE_URL = "PROVISIONER_STATE_URL"
 ENV_STATE_KEY = "PROVISIONER_STATE_KEY"
 ENV_STATE_KEY_FILE = "PROVISIONER_STATE_KEY_FILE"
 ENV_WORKSPACE = "PROVISIONER_WORKSPACE"
+# Files decrypted and connections tested at once, unless --parallelism says otherwise.
+DEFAULT_PARALLELISM = 8
 
 
 @dataclass(frozen=True)

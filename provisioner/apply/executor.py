@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus, Verdict
+from provisioner.config import DEFAULT_PARALLELISM
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import Connection, secret_paths
 from provisioner.errors import ProvisionerError, StateError
@@ -39,7 +40,7 @@ class ApplyOptions:
     tester: Tester
     git_commit: str | None = None
     skip_test: bool = False
-    parallelism: int = 8
+    parallelism: int = DEFAULT_PARALLELISM
     stop: threading.Event = field(default_factory=threading.Event)
     on_item: Listener = lambda item: None
     on_start: Callable[[int], None] = lambda total: None  # called once with the number of changes to apply

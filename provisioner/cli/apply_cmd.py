@@ -21,7 +21,7 @@ from provisioner.commands.apply import apply
 from provisioner.commands.plan import PlanRun
 from provisioner.commands.state_open import open_project_store
 from provisioner.commands.workspace import actor, git_commit
-from provisioner.config import load_config
+from provisioner.config import DEFAULT_PARALLELISM, load_config
 from provisioner.errors import Interrupted, ProvisionerError
 from provisioner.probe.session_pool import SessionPool
 from provisioner.render.apply import (
@@ -78,7 +78,7 @@ def apply_command(
     target: TargetOpt = None,
     paths: PathsArg = None,
     workspace: WorkspaceOpt = None,
-    parallelism: ParallelismOpt = 8,
+    parallelism: ParallelismOpt = DEFAULT_PARALLELISM,
 ) -> None:
     """Test each changed connection, then commit it to the state; a failed test commits nothing."""
     if plan_file is not None and (target or allow_delete):

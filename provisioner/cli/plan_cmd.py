@@ -12,7 +12,7 @@ from provisioner.cli.options import ParallelismOpt, PathsArg, PlanFormat, Target
 from provisioner.cli.root import app
 from provisioner.commands.plan import make_plan
 from provisioner.commands.state_open import open_project_store
-from provisioner.config import load_config
+from provisioner.config import DEFAULT_PARALLELISM, load_config
 from provisioner.plan.planfile import write_plan_file
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
@@ -33,7 +33,7 @@ def plan_command(
         "--allow-delete", help="Let apply delete stored connections that are no longer declared.")] = False,
     paths: PathsArg = None,
     workspace: WorkspaceOpt = None,
-    parallelism: ParallelismOpt = 8,
+    parallelism: ParallelismOpt = DEFAULT_PARALLELISM,
 ) -> None:
     """Compare the declarations with the state and show what apply would change. Never shows a secret."""
     config = load_config()

@@ -9,9 +9,9 @@ import typer
 
 from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.root import app
-from provisioner.commands.test import DEFAULT_PARALLELISM, run_connection_tests
+from provisioner.commands.test import run_connection_tests
 from provisioner.commands.test_sources import Source, load_connections
-from provisioner.config import load_config
+from provisioner.config import DEFAULT_PARALLELISM, load_config
 from provisioner.render.probe import ProbeFormat, print_report
 
 

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from provisioner.commands.workspace import load_valid
-from provisioner.config import ProjectConfig
+from provisioner.config import DEFAULT_PARALLELISM, ProjectConfig
 from provisioner.declarations.declaration import Declaration
 from provisioner.diagnostics import Diagnostics
 from provisioner.errors import InvalidInputError, ProvisionerError
@@ -43,7 +43,7 @@ def make_plan(
     paths: Sequence[Path] = (),
     targets: Sequence[str] = (),
     allow_delete: bool = False,
-    parallelism: int = 8,
+    parallelism: int = DEFAULT_PARALLELISM,
 ) -> PlanRun:
     """Load and validate the files, read the state, decrypt what changed, and diff."""
     loaded = load_valid(config, paths)

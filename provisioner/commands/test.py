@@ -12,11 +12,10 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from provisioner.config import DEFAULT_PARALLELISM
 from provisioner.declarations.models import Agent, Connection
 from provisioner.errors import ConfigError
 from provisioner.probe import ProbeResult, SessionPool, probe_many, target_from_connection
-
-DEFAULT_PARALLELISM = 8
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from provisioner.canonical import sha256_hex
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import secret_paths
 from provisioner.diagnostics import Diagnostics
 from provisioner.plan.model import Action, Change, FieldChange, Plan
-from provisioner.plan.normalise import desired_digest, flatten, public_spec, sha256_hex
+from provisioner.plan.normalise import desired_digest, flatten, public_spec
 from provisioner.state.records import Record, Snapshot
 
 Decryptor = Callable[[Sequence[Declaration]], tuple[list[Declaration], Diagnostics]]

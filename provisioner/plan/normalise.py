@@ -11,11 +11,10 @@ Key order never matters: comparisons are on canonical JSON.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from provisioner.canonical import canonical_json, sha256_hex
 from provisioner.declarations.models import SECRET_FIELDS, Resource
 
 
@@ -48,14 +47,6 @@ def public_spec(resource: Resource) -> dict[str, Any]:
     if spec.get("displayName") == "":
         del spec["displayName"]
     return data
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def desired_digest(spec: Mapping[str, Any], fingerprints: Mapping[str, str]) -> str:

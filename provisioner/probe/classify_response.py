@@ -57,7 +57,7 @@ class HttpAnswer:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Classification:
     outcome: Outcome
     message: str | None
     hint: str | None
@@ -68,33 +68,33 @@ def _is_json(answer: HttpAnswer) -> bool:
     return kind == "application/json" or kind.endswith("+json")
 
 
-def _not_api(answer: HttpAnswer) -> Verdict:
+def _not_api(answer: HttpAnswer) -> Classification:
     kind = answer.content_type.split(";", 1)[0].strip() or "no content type"
     if 300 <= answer.status < 400:
         where = answer.location or "somewhere else"
-        return Verdict(
+        return Classification(
             Outcome.NOT_API,
             f"HTTP {answer.status} redirect to {where}",
             "the REST API does not redirect: use the final URL (https?) as auth.baseUri, ending in /rest",
         )
-    return Verdict(Outcome.NOT_API, f"HTTP {answer.status} with {kind} instead of JSON", NOT_API_HINT)
+    return Classification(Outcome.NOT_API, f"HTTP {answer.status} with {kind} instead of JSON", NOT_API_HINT)
 
 
-def _unauthorized(error: me.MagentoError | None, bearer: bool, resources: str) -> Verdict:
+def _unauthorized(error: me.MagentoError | None, bearer: bool, resources: str) -> Classification:
     template = error.template if error else ""
     text = error.text if error else None
     if template == me.NOT_AUTHORIZED:
         if bearer:
-            return Verdict(Outcome.UNAUTHORIZED, text, BEARER_HINT.format(resources=resources))
-        return Verdict(Outcome.NOT_PERMITTED, text, PERMISSION_HINT.format(resources=resources))
+            return Classification(Outcome.UNAUTHORIZED, text, BEARER_HINT.format(resources=resources))
+        return Classification(Outcome.NOT_PERMITTED, text, PERMISSION_HINT.format(resources=resources))
     if template == me.UNSUPPORTED_METHOD:
-        return Verdict(Outcome.UNSUPPORTED_METHOD, text, None)
+        return Classification(Outcome.UNSUPPORTED_METHOD, text, None)
     if bearer:
-        return Verdict(Outcome.UNAUTHORIZED, text, BEARER_HINT.format(resources=resources))
-    return Verdict(Outcome.UNAUTHORIZED, text, _UNAUTHORIZED_HINTS.get(template, _DEFAULT_UNAUTHORIZED_HINT))
+        return Classification(Outcome.UNAUTHORIZED, text, BEARER_HINT.format(resources=resources))
+    return Classification(Outcome.UNAUTHORIZED, text, _UNAUTHORIZED_HINTS.get(template, _DEFAULT_UNAUTHORIZED_HINT))
 
 
-def classify_answer(answer: HttpAnswer, *, method: str) -> Verdict:
+def classify_answer(answer: HttpAnswer, *, method: str) -> Classification:
     """``method`` is the signature method, or ``bearer``."""
     bearer = method == "bearer"
     if 300 <= answer.status < 400:
@@ -102,24 +102,25 @@ def classify_answer(answer: HttpAnswer, *, method: str) -> Verdict:
     if not _is_json(answer):
         if answer.status == 404:
             kind = answer.content_type or "no content type"
-            return Verdict(Outcome.NOT_FOUND, f"HTTP 404 with {kind}", NOT_FOUND_HINT)
+            return Classification(Outcome.NOT_FOUND, f"HTTP 404 with {kind}", NOT_FOUND_HINT)
         if answer.status >= 500:
-            return Verdict(Outcome.SERVER_ERROR, f"HTTP {answer.status}", SERVER_ERROR_HINT)
+            return Classification(Outcome.SERVER_ERROR, f"HTTP {answer.status}", SERVER_ERROR_HINT)
         return _not_api(answer)
     error = me.parse_error(answer.body) if answer.status >= 400 else None
     text = error.text if error else None
     if 200 <= answer.status < 300:
-        return Verdict(Outcome.OK, None, None)
+        return Classification(Outcome.OK, None, None)
     if answer.status in (400, 401):
         resources = me.resources_of(answer.body) or "the ping path's resource"
-        verdict = _unauthorized(error, bearer, resources)
-        if verdict.outcome is Outcome.UNSUPPORTED_METHOD:
-            return Verdict(verdict.outcome, text, UNSUPPORTED_HINT.format(method=method))
+        classified = _unauthorized(error, bearer, resources)
+        if classified.outcome is Outcome.UNSUPPORTED_METHOD:
+            return Classification(classified.outcome, text, UNSUPPORTED_HINT.format(method=method))
         if answer.status == 400 and error is not None and error.template not in _UNAUTHORIZED_HINTS:
-            return Verdict(Outcome.UNAUTHORIZED, text, _DEFAULT_UNAUTHORIZED_HINT)
-        return verdict
+            return Classification(Outcome.UNAUTHORIZED, text, _DEFAULT_UNAUTHORIZED_HINT)
+        return classified
     if answer.status == 403:
-        return Verdict(Outcome.NOT_PERMITTED, text or "HTTP 403", "the server (or a firewall in front of it) refused")
+        return Classification(Outcome.NOT_PERMITTED, text or "HTTP 403",
+                              "the server (or a firewall in front of it) refused")
     if answer.status in (404, 405):
-        return Verdict(Outcome.NOT_FOUND, text or f"HTTP {answer.status}", NOT_FOUND_HINT)
-    return Verdict(Outcome.SERVER_ERROR, text or f"HTTP {answer.status}", SERVER_ERROR_HINT)
+        return Classification(Outcome.NOT_FOUND, text or f"HTTP {answer.status}", NOT_FOUND_HINT)
+    return Classification(Outcome.SERVER_ERROR, text or f"HTTP {answer.status}", SERVER_ERROR_HINT)

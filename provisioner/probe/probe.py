@@ -14,6 +14,7 @@ from urllib.parse import quote
 import requests
 import urllib3
 
+from provisioner.config import DEFAULT_PARALLELISM
 from provisioner.probe.classify_error import classify_failure
 from provisioner.probe.classify_response import HttpAnswer, classify_answer
 from provisioner.probe.result import Outcome, ProbeResult, UnreachableReason
@@ -88,12 +89,12 @@ def probe(target: ProbeTarget, session_pool: SessionPool) -> ProbeResult:
     except Exception as exc:  # the network's trouble becomes a result, not a traceback
         return _failed(target, exc, started)
     elapsed_ms = (time.perf_counter() - started) * 1000
-    verdict = classify_answer(answer, method=target.method)
+    classified = classify_answer(answer, method=target.method)
     secrets = target.secret_values()
     return ProbeResult(
-        name=target.name, url=target.display_url, method=target.method, outcome=verdict.outcome,
+        name=target.name, url=target.display_url, method=target.method, outcome=classified.outcome,
         elapsed_ms=elapsed_ms, status_code=answer.status,
-        message=redact(verdict.message, secrets), hint=redact(verdict.hint, secrets),
+        message=redact(classified.message, secrets), hint=redact(classified.hint, secrets),
     )
 
 
@@ -107,7 +108,7 @@ def _failed(target: ProbeTarget, exc: BaseException, started: float) -> ProbeRes
 
 
 def probe_many(
-    targets: Sequence[ProbeTarget], *, parallelism: int = 8, session_pool: SessionPool | None = None
+    targets: Sequence[ProbeTarget], *, parallelism: int = DEFAULT_PARALLELISM, session_pool: SessionPool | None = None
 ) -> list[ProbeResult]:
     """Test many connections, at most ``parallelism`` at once; results in the order of ``targets``."""
     if not targets:

@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from provisioner.config import DEFAULT_PARALLELISM
 from provisioner.secrets.sops import DecryptedFile, Sops, SopsFailure
-
-DEFAULT_PARALLELISM = 8
 
 Outcome = DecryptedFile | SopsFailure
 

@@ -15,11 +15,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
+from provisioner.config import DEFAULT_PARALLELISM
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import Resource, secret_paths
 from provisioner.diagnostics import Diagnostics
 from provisioner.secrets.failures import failure_diagnostic
-from provisioner.secrets.parallel import DEFAULT_PARALLELISM, decrypt_files
+from provisioner.secrets.parallel import decrypt_files
 from provisioner.secrets.sops import DecryptedFile, Sops
 
 _MISSING = object()

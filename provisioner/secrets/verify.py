@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from provisioner.config import ProjectConfig
+from provisioner.config import DEFAULT_PARALLELISM, ProjectConfig
 from provisioner.declarations.declaration import Declaration
 from provisioner.diagnostics import Diagnostics
 from provisioner.secrets.checks import check_secrets
-from provisioner.secrets.parallel import DEFAULT_PARALLELISM
 from provisioner.secrets.resolve import decrypt_declarations
 from provisioner.secrets.sops import Sops
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from hashlib import sha256
 from typing import Any
 
+from provisioner.canonical import canonical_json
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
 from provisioner.secrets.keys import StateKeys
@@ -23,10 +24,6 @@ from provisioner.state.records import Record, RecordWrite
 
 COLUMNS = ("address", "kind", "name", "spec", "sealed", "fingerprints", "sops_digests", "last_test",
            "applied_at", "applied_by", "git_commit", "serial", "mac")
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ class Record:
     applied_by: str
     git_commit: str | None
     serial: int  # the workspace serial of the write that produced this record
+    # What the target returned when it applied this record (a remote id, a remote version or
+    # last-modified time); empty for the ``local`` target, whose registry is this state itself.
+    target_outputs: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class RecordWrite:
     last_test: Mapping[str, Any] | None
     applied_by: str
     git_commit: str | None = None
+    target_outputs: Mapping[str, Any] = field(default_factory=dict)  # see Record.target_outputs
 
     def __repr__(self) -> str:  # never show secret values, even in a debugger or a log line
         return f"RecordWrite(address={self.address!r}, secrets={sorted(self.secrets)!r})"

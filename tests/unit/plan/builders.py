@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from provisioner.canonical import sha256_hex
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import Connection, secret_paths
 from provisioner.diagnostics import Diagnostics, SourceRange
-from provisioner.plan.normalise import public_spec, sha256_hex
+from provisioner.plan.normalise import public_spec
 from provisioner.state.records import Record, Snapshot
 
 FP_KEY = b"k" * 32
