@@ -178,7 +178,7 @@ def _example(root: Path, sops_yaml: Path, sops: Sops | None, result: InitResult)
     if target.exists():
         result.add(target, "skipped", "exists; left unchanged")
         return
-    plaintext = scaffold.example_connection(scaffold.random_token())
+    plaintext = scaffold.example_connection()
     try:
         encrypted = (sops or Sops()).encrypt(plaintext, filename=target, config=sops_yaml, cwd=root)
     except SecretsError as exc:

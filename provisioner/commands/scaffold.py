@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Callable
+
+from provisioner.applications.registry import application_for
 
 GITIGNORE_ENTRIES = (".provisioner/", "*.agekey")
 EXAMPLE_CONNECTION = "connections/example.yaml"
+EXAMPLE_APPLICATION = "magento2"
 
 _ALPHABET = string.ascii_lowercase + string.digits
 
@@ -40,34 +44,12 @@ def provisioner_yaml(age_key_file: str | None, state_key_file: str | None = None
     return text
 
 
-def example_connection(consumer_key: str) -> str:
-    """An oauth1 HMAC-SHA256 connection with placeholder credentials (plaintext: goes to sops' stdin only)."""
-    return (
-        "# An example Magento 2 connection. Replace baseUri and the credentials with those of an\n"
-        "# integration (Magento admin: System > Extensions > Integrations). Edit secrets with\n"
-        f"#   sops edit {EXAMPLE_CONNECTION}\n"
-        "# Plain fields can be edited directly: .sops.yaml sets mac_only_encrypted.\n"
-        "apiVersion: provisioner/v1\n"
-        "kind: Connection\n"
-        "metadata:\n"
-        "  name: example\n"
-        "  labels:\n"
-        "    env: dev\n"
-        "spec:\n"
-        "  application: magento2\n"
-        "  displayName: Magento 2 - Example\n"
-        "  mode: cloud\n"
-        "  auth:\n"
-        "    type: oauth1\n"
-        "    baseUri: https://magento.example.com/rest\n"
-        "    # Magento 2.4.4+ accepts only HMAC-SHA256\n"
-        "    signatureMethod: HMAC-SHA256\n"
-        "    # the consumer key identifies the integration: not a secret\n"
-        f"    consumerKey: {consumer_key}\n"
-        f"    consumerSecret: {random_token()}\n"
-        f"    accessToken: {random_token()}\n"
-        f"    tokenSecret: {random_token()}\n"
-    )
+def example_connection(token: Callable[[], str] = random_token) -> str:
+    """The example declaration of the default application (plaintext: goes to sops' stdin only)."""
+    example = application_for(EXAMPLE_APPLICATION).example
+    if example is None:
+        raise ValueError(f"application {EXAMPLE_APPLICATION} has no example")
+    return example(token)
 
 
 def next_steps(key_file: str | None, key_in_config: bool) -> list[str]:

@@ -1,27 +1,20 @@
-"""Rules no JSON Schema can express: across files, about URLs, and what Magento accepts.
+"""Rules no JSON Schema can express: across files, about URLs, and each application's own.
 
-They run on declarations that passed the schema, and add to the same ``Diagnostics``.
+They run on declarations that passed the schema, and add to the same ``Diagnostics``. The
+rules of one application (Magento's signature methods, realm, /admin base URI) live in its
+package: ``Application.check``.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Sequence
-from urllib.parse import urlsplit
 
+from provisioner.applications.registry import application_for
 from provisioner.declarations.declaration import Declaration
-from provisioner.declarations.models import Agent, Connection, OAuth1Auth, SignatureMethod
+from provisioner.declarations.models import Agent, Connection
+from provisioner.declarations.urls import is_absolute_http
 from provisioner.diagnostics import Diagnostics
-
-MAGENTO_SIGNATURE = SignatureMethod.HMAC_SHA256
-
-
-def _is_absolute_http(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def check_unique_names(declarations: Sequence[Declaration], diagnostics: Diagnostics) -> None:
@@ -59,66 +52,27 @@ def check_agents(
         )
 
 
-def _check_base_uri(d: Declaration, base_uri: str, diagnostics: Diagnostics) -> None:
-    where = d.position("spec.auth.baseUri")
-    if not _is_absolute_http(base_uri):
-        diagnostics.error(
-            "check.base-uri", "`spec.auth.baseUri` must be an absolute http(s) URL",
-            hint="e.g. https://shop.example.com/rest", source=where,
-        )
-        return
-    path = urlsplit(base_uri).path.rstrip("/")
-    if path.endswith("/admin") or path == "admin":
-        diagnostics.warning(
-            "check.base-uri-admin", "`spec.auth.baseUri` ends in /admin, which is not the REST API",
-            hint="replace admin with rest (e.g. https://shop.example.com/rest)", source=where,
-        )
-
-
-def _check_oauth1(d: Declaration, auth: OAuth1Auth, diagnostics: Diagnostics) -> None:
-    method = auth.signatureMethod
-    if method is SignatureMethod.PLAINTEXT and urlsplit(auth.baseUri).scheme == "http":
-        diagnostics.error(
-            "check.plaintext-over-http", "signatureMethod PLAINTEXT sends the secrets readable: baseUri must be https",
-            hint="use an https:// baseUri, or signatureMethod HMAC-SHA256", source=d.position("spec.auth.baseUri"),
-        )
-    if method is not MAGENTO_SIGNATURE:
-        older = " (before 2.4.4: HMAC-SHA1 or HMAC-SHA256)" if method is SignatureMethod.HMAC_SHA1 else ""
-        diagnostics.warning(
-            "check.magento-signature",
-            f"Magento 2.4.4 and later accept only HMAC-SHA256; {method.value} works only on older versions{older}"
-            if method is SignatureMethod.HMAC_SHA1
-            else f"Magento 2.4.4 and later accept only HMAC-SHA256, not {method.value}",
-            hint="use signatureMethod: HMAC-SHA256", source=d.position("spec.auth.signatureMethod"),
-        )
-    if auth.realm:
-        diagnostics.warning(
-            "check.realm-ignored", "Magento ignores the OAuth realm", hint="remove `realm` (or leave it empty)",
-            source=d.position("spec.auth.realm"),
-        )
-
-
 def check_connection_rules(declarations: Sequence[Declaration], diagnostics: Diagnostics) -> None:
     for d in declarations:
         resource = d.resource
         if isinstance(resource, Agent):
             proxy = resource.spec.proxyUrl
-            if proxy is not None and not _is_absolute_http(proxy):
+            if proxy is not None and not is_absolute_http(proxy):
                 diagnostics.error(
                     "check.proxy-url", "`spec.proxyUrl` must be an absolute http(s) URL",
                     hint="e.g. http://proxy.internal:3128", source=d.position("spec.proxyUrl"),
                 )
             continue
-        auth = resource.spec.auth
-        _check_base_uri(d, auth.baseUri, diagnostics)
-        if isinstance(auth, OAuth1Auth):
-            _check_oauth1(d, auth, diagnostics)
+        application_for(resource.spec.application).check(d, diagnostics)
 
 
 def check_declarations(
     declarations: Sequence[Declaration], diagnostics: Diagnostics, *, also_declared: Collection[str] = ()
 ) -> None:
-    """All cross-file and Magento checks; ``also_declared`` holds addresses of documents that failed the schema."""
+    """All cross-file checks and each application's.
+
+    ``also_declared`` holds addresses of documents that failed the schema.
+    """
     check_unique_names(declarations, diagnostics)
     check_agents(declarations, diagnostics, also_declared)
     check_connection_rules(declarations, diagnostics)

@@ -1,132 +1,67 @@
-"""Typed models of the declarations (``apiVersion: provisioner/v1``).
+"""Typed models of the declarations (``apiVersion: provisioner/v1``): the generic envelope, spec by application.
 
-The JSON Schemas in ``schemas/`` are the published contract for structure; these models are
-the typed view the rest of the pipeline works with, and a test proves the two accept and
-reject the same documents. Secret fields are ``SecretStr``: while a declaration is still
-encrypted they hold the SOPS ``ENC[...]`` text, after decryption the value itself; either
-way ``repr``/``str`` never show it.
+``Connection.spec`` is the spec model of the application ``spec.application`` names
+(``provisioner.applications.registry``), chosen when the document is validated. The JSON
+Schemas (``provisioner.declarations.schemas``, published in ``schemas/``) are the contract for
+structure; a test proves models and schemas accept and reject the same documents. Secret
+fields are ``SecretStr``: while a declaration is still encrypted they hold the SOPS
+``ENC[...]`` text, after decryption the value itself; either way ``repr``/``str`` never show it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, SecretStr, SerializeAsAny, ValidationInfo, field_validator
+from pydantic import ValidationError as ModelError
+from pydantic_core import PydanticCustomError
 
-API_VERSION = "provisioner/v1"
-NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
-DEFAULT_PING_PATH = "/V1/store/storeConfigs"
-REALM_PATTERN = r"^[^\"\\\x00-\x1f]*$"
-
-# Field names that hold secrets, wherever they appear (Connection auth, Agent spec).
-SECRET_FIELDS: tuple[str, ...] = ("consumerSecret", "accessToken", "tokenSecret", "consumerPrivateKey")
-
-
-class SignatureMethod(StrEnum):
-    HMAC_SHA1 = "HMAC-SHA1"
-    HMAC_SHA256 = "HMAC-SHA256"
-    HMAC_SHA512 = "HMAC-SHA512"
-    RSA_SHA1 = "RSA-SHA1"
-    RSA_SHA256 = "RSA-SHA256"
-    RSA_SHA512 = "RSA-SHA512"
-    PLAINTEXT = "PLAINTEXT"
-
-    @property
-    def is_rsa(self) -> bool:
-        return self.value.startswith("RSA-")
+from provisioner.applications.registry import UnknownApplicationError, application_for, secret_field_names
+from provisioner.declarations.base import (
+    API_VERSION,
+    NAME_PATTERN,
+    Agent,
+    AgentSpec,
+    ConnectionSpecBase,
+    Metadata,
+    SignatureMethod,
+    StrictModel,
+)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Metadata(_Model):
-    name: Annotated[str, Field(pattern=NAME_PATTERN, max_length=63)]
-    labels: dict[str, str] = Field(default_factory=dict)
-
-
-class Advanced(_Model):
-    pingPath: Annotated[str, Field(pattern=r"^/")] = DEFAULT_PING_PATH
-    timeoutSeconds: Annotated[float, Field(gt=0, le=600)] = 30
-    verifyTls: bool = True
-    caBundle: str | None = None
-
-
-class OAuth1Auth(_Model):
-    type: Literal["oauth1"]
-    baseUri: str
-    signatureMethod: SignatureMethod
-    # Sent as a quoted string in the Authorization header: no double quote, backslash or control character.
-    realm: Annotated[str, Field(pattern=REALM_PATTERN)] | None = None
-    consumerKey: Annotated[str, Field(min_length=1)]
-    consumerSecret: SecretStr | None = None
-    accessToken: SecretStr
-    tokenSecret: SecretStr | None = None
-    consumerPrivateKey: SecretStr | None = None
-
-    @model_validator(mode="after")
-    def _fields_for_method(self) -> OAuth1Auth:
-        # The table of DESIGN §3, also encoded in schemas/connection.schema.json.
-        rsa_fields: tuple[str, ...] = ("consumerPrivateKey",)
-        hmac_fields: tuple[str, ...] = ("consumerSecret", "tokenSecret")
-        required, forbidden = (rsa_fields, hmac_fields) if self.signatureMethod.is_rsa else (hmac_fields, rsa_fields)
-        missing = [f for f in required if getattr(self, f) is None]
-        extra = [f for f in forbidden if f in self.model_fields_set]
-        if missing or extra:
-            raise ValueError(f"{self.signatureMethod.value}: missing {missing}, not allowed {extra}")
-        return self
-
-
-class TokenAuth(_Model):
-    type: Literal["token"]
-    baseUri: str
-    accessToken: SecretStr
-
-
-Auth = Annotated[OAuth1Auth | TokenAuth, Field(discriminator="type")]
-
-
-class ConnectionSpec(_Model):
-    application: Literal["magento2"]
-    displayName: str | None = None
-    mode: Literal["cloud", "on-premise"] = "cloud"
-    agent: Annotated[str, Field(pattern=NAME_PATTERN, max_length=63)] | None = None
-    auth: Auth
-    advanced: Advanced = Field(default_factory=Advanced)
-
-    @model_validator(mode="after")
-    def _agent_for_mode(self) -> ConnectionSpec:
-        if self.mode == "on-premise" and self.agent is None:
-            raise ValueError("mode on-premise requires agent")
-        if self.mode != "on-premise" and "agent" in self.model_fields_set:
-            raise ValueError("agent is only allowed with mode on-premise")
-        return self
-
-
-class Connection(_Model):
+class Connection(StrictModel):
     apiVersion: Literal["provisioner/v1"]
     kind: Literal["Connection"]
     metadata: Metadata
-    spec: ConnectionSpec
+    spec: SerializeAsAny[ConnectionSpecBase]
 
-
-class AgentSpec(_Model):
-    displayName: str | None = None
-    accessToken: SecretStr
-    proxyUrl: str | None = None
-
-
-class Agent(_Model):
-    apiVersion: Literal["provisioner/v1"]
-    kind: Literal["Agent"]
-    metadata: Metadata
-    spec: AgentSpec
+    @field_validator("spec", mode="before")
+    @classmethod
+    def _spec_of_application(cls, value: Any, info: ValidationInfo) -> Any:
+        """Validate ``spec`` with its application's model (JSON input: strictly, as the schema judges it)."""
+        if isinstance(value, ConnectionSpecBase) or not isinstance(value, dict):
+            return value
+        name = value.get("application")
+        try:
+            model = application_for(name if isinstance(name, str) else "").spec_model
+        except UnknownApplicationError as exc:
+            raise PydanticCustomError("application", "{reason}", {"reason": str(exc)}) from None
+        try:
+            if info.mode == "json":
+                return model.model_validate_json(json.dumps(value), strict=True)
+            return model.model_validate(value)
+        except ModelError as exc:  # name the fields, never the values (a value may be a secret)
+            fields = ", ".join(sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()}))
+            raise PydanticCustomError("spec", "does not fit the {application} spec at: {fields}",
+                                      {"application": model.__name__, "fields": fields}) from None
 
 
 Resource = Connection | Agent
+# Every field name that holds a secret, across the registered applications and Agent (for modules that
+# match by name; ``secret_field_names()`` is the live view when an application is registered later).
+SECRET_FIELDS: tuple[str, ...] = secret_field_names()
 
 
 def address_of(kind: str, name: str) -> str:
@@ -134,17 +69,22 @@ def address_of(kind: str, name: str) -> str:
     return f"{kind.lower()}.{name}"
 
 
+def _secrets_in(model: BaseModel, prefix: str, found: dict[str, SecretStr]) -> None:
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, SecretStr):
+            found[f"{prefix}{name}"] = value
+        elif isinstance(value, BaseModel):
+            _secrets_in(value, f"{prefix}{name}.", found)
+
+
 def secret_paths(resource: Resource) -> dict[str, SecretStr]:
-    """Secret fields present on a resource, keyed by dotted path (``spec.auth.accessToken``)."""
+    """Secret fields present on a resource, keyed by dotted path (``spec.auth.accessToken``).
+
+    A secret is a ``SecretStr`` field of the spec, wherever the application's model puts it.
+    """
     found: dict[str, SecretStr] = {}
-    if isinstance(resource, Connection):
-        auth = resource.spec.auth
-        for name in SECRET_FIELDS:
-            value = getattr(auth, name, None)
-            if isinstance(value, SecretStr):
-                found[f"spec.auth.{name}"] = value
-    else:
-        found["spec.accessToken"] = resource.spec.accessToken
+    _secrets_in(resource.spec, "spec.", found)
     return found
 
 
@@ -158,3 +98,20 @@ def parse_resource(data: Mapping[str, object]) -> Resource:
     if data.get("kind") == "Agent":
         return Agent.model_validate_json(text, strict=True)
     return Connection.model_validate_json(text, strict=True)
+
+
+__all__ = [
+    "API_VERSION",
+    "NAME_PATTERN",
+    "SECRET_FIELDS",
+    "Agent",
+    "AgentSpec",
+    "Connection",
+    "ConnectionSpecBase",
+    "Metadata",
+    "Resource",
+    "SignatureMethod",
+    "address_of",
+    "parse_resource",
+    "secret_paths",
+]

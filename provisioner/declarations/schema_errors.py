@@ -13,8 +13,8 @@ from typing import Any
 
 from jsonschema import ValidationError
 
+from provisioner.applications.registry import secret_field_names
 from provisioner.declarations.document_data import Positions, dotted
-from provisioner.declarations.models import SECRET_FIELDS
 from provisioner.declarations.schemas import ENC_PATTERN, resolve
 from provisioner.diagnostics import Diagnostic, Severity, SourceRange
 
@@ -37,7 +37,7 @@ def _quote(value: Any) -> str:
 
 
 def _is_secret(path: list[Any]) -> bool:
-    return bool(path) and str(path[-1]) in SECRET_FIELDS and str(path[0]) == "spec"
+    return bool(path) and str(path[-1]) in secret_field_names() and str(path[0]) == "spec"
 
 
 def _branch_hint(root: dict[str, Any], error: ValidationError) -> str | None:

@@ -1,41 +1,64 @@
-"""The packaged JSON Schemas (copies of the published ``schemas/``; a test keeps them identical)."""
+"""The JSON Schemas the loader validates with: assembled from the registered applications (``schema_source``).
+
+The published ``schemas/*.schema.json`` are this module's ``schema_text`` written by
+``provisioner schema --out schemas``; a test fails when they are out of date.
+"""
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from provisioner.applications.registry import APPLICATIONS
+from provisioner.declarations.schema_source import ENC_PATTERN, agent_schema, connection_schema
+
 # kind → the short name used in file names and ``provisioner schema --kind``.
 SCHEMA_NAMES: dict[str, str] = {"Connection": "connection", "Agent": "agent"}
-ENC_PATTERN = r"^ENC\[AES256_GCM,data:.*,type:str\]$"
+
+__all__ = ["ENC_PATTERN", "SCHEMA_NAMES", "resolve", "schema", "schema_file_name", "schema_text", "validator"]
 
 
 def schema_file_name(name: str) -> str:
     return f"{name}.schema.json"
 
 
-def schema_text(name: str) -> str:
-    """The text of the packaged schema ``name`` (``connection`` or ``agent``)."""
-    if name not in SCHEMA_NAMES.values():
-        raise KeyError(name)
-    return resources.files("provisioner.declarations").joinpath("schemas", schema_file_name(name)).read_text("utf-8")
+def _registered() -> tuple[tuple[str, int], ...]:
+    """What the registry holds now: caches are keyed by it, so registering an application renews them."""
+    return tuple((name, id(app)) for name, app in APPLICATIONS.items())
 
 
 @cache
+def _schema(name: str, registered: tuple[tuple[str, int], ...]) -> dict[str, Any]:
+    del registered  # the cache key
+    if name == "connection":
+        return connection_schema(APPLICATIONS)
+    if name == "agent":
+        return agent_schema()
+    raise KeyError(name)
+
+
 def schema(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(schema_text(name))
-    return loaded
+    """The schema ``name`` (``connection`` or ``agent``); ``KeyError`` for any other name."""
+    return _schema(name, _registered())
+
+
+def schema_text(name: str) -> str:
+    """The schema ``name`` as published: JSON, two-space indented, a final newline."""
+    return json.dumps(schema(name), indent=2, ensure_ascii=False) + "\n"
 
 
 @cache
-def validator(name: str) -> Draft202012Validator:
-    root = schema(name)
+def _validator(name: str, registered: tuple[tuple[str, int], ...]) -> Draft202012Validator:
+    root = _schema(name, registered)
     Draft202012Validator.check_schema(root)
     return Draft202012Validator(root)
+
+
+def validator(name: str) -> Draft202012Validator:
+    return _validator(name, _registered())
 
 
 def _deref(root: dict[str, Any], node: dict[str, Any]) -> Any:

@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from provisioner.applications.registry import secret_field_names
 from provisioner.canonical import canonical_json, sha256_hex
-from provisioner.declarations.models import SECRET_FIELDS, Resource
+from provisioner.declarations.models import Resource
 
 
-def _strip_secrets_and_nulls(node: Any) -> Any:
+def _strip_secrets_and_nulls(node: Any, secrets: tuple[str, ...]) -> Any:
     if isinstance(node, dict):
-        return {k: _strip_secrets_and_nulls(v) for k, v in node.items() if k not in SECRET_FIELDS and v is not None}
+        return {k: _strip_secrets_and_nulls(v, secrets) for k, v in node.items() if k not in secrets and v is not None}
     return node
 
 
@@ -34,7 +35,8 @@ def _normalise_numbers(node: Any) -> Any:
 
 def public_spec(resource: Resource) -> dict[str, Any]:
     """The resource as stored and diffed: defaults filled, secrets removed, equivalences applied."""
-    data: dict[str, Any] = _normalise_numbers(_strip_secrets_and_nulls(resource.model_dump(mode="json")))
+    plain = _strip_secrets_and_nulls(resource.model_dump(mode="json"), secret_field_names())
+    data: dict[str, Any] = _normalise_numbers(plain)
     spec = data["spec"]
     auth = spec.get("auth")
     if isinstance(auth, dict):

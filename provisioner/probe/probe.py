@@ -16,7 +16,7 @@ import urllib3
 
 from provisioner.config import DEFAULT_PARALLELISM
 from provisioner.probe.classify_error import classify_failure
-from provisioner.probe.classify_response import HttpAnswer, classify_answer
+from provisioner.probe.classify_response import HttpAnswer
 from provisioner.probe.result import Outcome, ProbeResult, UnreachableReason
 from provisioner.probe.session_pool import SessionPool
 from provisioner.probe.signing import auth_for
@@ -89,7 +89,7 @@ def probe(target: ProbeTarget, session_pool: SessionPool) -> ProbeResult:
     except Exception as exc:  # the network's trouble becomes a result, not a traceback
         return _failed(target, exc, started)
     elapsed_ms = (time.perf_counter() - started) * 1000
-    classified = classify_answer(answer, method=target.method)
+    classified = target.classify(answer, target.method)
     secrets = target.secret_values()
     return ProbeResult(
         name=target.name, url=target.display_url, method=target.method, outcome=classified.outcome,

@@ -1,26 +1,27 @@
-"""What to test: a base URI, a ping path, credentials (still ``SecretStr``) and transport settings.
+"""What to test: a base URI, a ping path, credentials (still ``SecretStr``), transport settings, a classifier.
 
 Built from a decrypted ``Connection`` (plus the Agent it names, for on-premise
-connections) by ``target_from_connection``. Secret values stay wrapped until the moment
-of signing; ``repr`` of a target shows none of them.
+connections) by ``target_from_connection``: the connection's application says where to go
+and how to sign (``Application.endpoint``) and how to read the answer (``Application.classify``);
+the agent routing is the same for every application. Secret values stay wrapped until the
+moment of signing; ``repr`` of a target shows none of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import SecretStr
 
-from provisioner.declarations.models import (
-    DEFAULT_PING_PATH,
-    Agent,
-    Connection,
-    OAuth1Auth,
-    SignatureMethod,
-)
+from provisioner.declarations.base import Agent, SignatureMethod
 from provisioner.errors import ConfigError
+from provisioner.probe.classify_response import Classification, HttpAnswer
+
+if TYPE_CHECKING:
+    from provisioner.declarations.models import Connection
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,20 @@ class BearerCredentials:
 
 
 Credentials = OAuth1Credentials | BearerCredentials
+# An application's reading of an HTTP answer; the second argument is the signature method, or ``bearer``.
+Classifier = Callable[[HttpAnswer, str], Classification]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where an application's connection is tested and how the request is signed (``Application.endpoint``)."""
+
+    base_uri: str
+    credentials: Credentials
+    ping_path: str
+    timeout_seconds: float = 30.0
+    verify_tls: bool = True
+    ca_bundle: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,8 @@ class ProbeTarget:
     name: str
     base_uri: str
     credentials: Credentials
-    ping_path: str = DEFAULT_PING_PATH
+    ping_path: str
+    classify: Classifier
     timeout_seconds: float = 30.0
     verify_tls: bool = True
     ca_bundle: str | None = None
@@ -87,21 +103,6 @@ def strip_userinfo(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
-def _credentials(connection: Connection) -> Credentials:
-    auth = connection.spec.auth
-    if not isinstance(auth, OAuth1Auth):
-        return BearerCredentials(token=auth.accessToken)
-    return OAuth1Credentials(
-        consumer_key=auth.consumerKey,
-        signature_method=auth.signatureMethod,
-        access_token=auth.accessToken,
-        consumer_secret=auth.consumerSecret,
-        token_secret=auth.tokenSecret,
-        private_key=auth.consumerPrivateKey,
-        realm=auth.realm or None,
-    )
-
-
 def target_from_connection(connection: Connection, agents: Mapping[str, Agent] | None = None) -> ProbeTarget:
     """The probe target of a decrypted connection; on-premise ones go through their agent's proxyUrl."""
     spec = connection.spec
@@ -114,14 +115,19 @@ def target_from_connection(connection: Connection, agents: Mapping[str, Agent] |
                 hint="declare the Agent (kind: Agent) or fix spec.agent",
             )
         proxy_url = agent.spec.proxyUrl
-    advanced = spec.advanced
+    # Imported here: the registry imports the applications, which import this module's types.
+    from provisioner.applications.registry import application_for  # noqa: PLC0415
+
+    application = application_for(spec.application)
+    endpoint = application.endpoint(spec)
     return ProbeTarget(
         name=connection.metadata.name,
-        base_uri=spec.auth.baseUri,
-        credentials=_credentials(connection),
-        ping_path=advanced.pingPath,
-        timeout_seconds=float(advanced.timeoutSeconds),
-        verify_tls=advanced.verifyTls,
-        ca_bundle=advanced.caBundle,
+        base_uri=endpoint.base_uri,
+        credentials=endpoint.credentials,
+        ping_path=endpoint.ping_path,
+        classify=application.classify,
+        timeout_seconds=endpoint.timeout_seconds,
+        verify_tls=endpoint.verify_tls,
+        ca_bundle=endpoint.ca_bundle,
         proxy_url=proxy_url,
     )

@@ -11,7 +11,7 @@ from typing import Literal
 from rich.console import Console
 from rich.markup import escape
 
-from provisioner.declarations.models import SECRET_FIELDS
+from provisioner.applications.registry import secret_field_names
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
 from provisioner.render.console import stderr_console, stdout_console
 
@@ -30,10 +30,12 @@ def _source_lines(path: str) -> tuple[str, ...]:
 
 
 # A plaintext secret in a file must not travel further (CI logs) through the excerpt shown.
-_SECRET_VALUE = re.compile(
-    r"(?P<key>\b(?:" + "|".join(SECRET_FIELDS) + r")[\"']?\s*:\s*)"
-    r"(?P<value>\"[^\"]*\"?|'[^']*'?|ENC\[[^\]]*\]?|[^\s,}\]#][^,}\]#]*?)(?=\s*(?:[,}\]#]|$))"
-)
+@lru_cache(maxsize=8)
+def _secret_value(fields: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        r"(?P<key>\b(?:" + "|".join(fields) + r")[\"']?\s*:\s*)"
+        r"(?P<value>\"[^\"]*\"?|'[^']*'?|ENC\[[^\]]*\]?|[^\s,}\]#][^,}\]#]*?)(?=\s*(?:[,}\]#]|$))"
+    )
 _KEPT = ("|", ">", "|-", ">-", "|+", ">+", "null", "~")
 
 
@@ -46,7 +48,7 @@ def redact_secrets(line: str) -> str:
             return match.group(0)
         return match.group("key") + "***"
 
-    return _SECRET_VALUE.sub(mask, line)
+    return _secret_value(secret_field_names()).sub(mask, line)
 
 
 def _excerpt(d: Diagnostic) -> list[str]:

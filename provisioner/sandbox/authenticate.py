@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from provisioner.probe import magento_errors as me
+from provisioner.applications.magento2 import errors as me
 from provisioner.sandbox.integrations import TOKEN_LENGTH, Integration
 from provisioner.sandbox.magento import MagentoVersion, error_body
 from provisioner.sandbox.oauth_verify import (

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from provisioner.probe import magento_errors as me
+from provisioner.applications.magento2 import errors as me
 from provisioner.sandbox.integrations import Faults
 from provisioner.sandbox.magento import FAULT_MESSAGES, error_body, html_page, match_route, not_authorized
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from provisioner.probe import magento_errors as me
+from provisioner.applications.magento2 import errors as me
 
 
 class MagentoVersion(StrEnum):

@@ -1,10 +1,11 @@
 """Checks of secret values, once decrypted: what validation cannot see in ENC[...] text.
 
+Generic, for every kind and application:
 - an empty (or blank) secret is an error;
 - a secret with leading or trailing whitespace is a warning (a copy-paste slip);
-- the RSA consumer private key must parse as an unencrypted PEM RSA key; under 2048 bits warns;
-- Magento integration credentials of oauth1 (consumerKey, consumerSecret, accessToken,
-  tokenSecret) are 32 characters: anything else warns.
+- an RSA private key (``consumerPrivateKey``) must parse as an unencrypted PEM RSA key; under 2048 bits warns.
+Then each connection's application checks its own (``Application.check_secrets``: Magento's
+32-character tokens).
 
 Messages name fields, never values or their lengths.
 """
@@ -16,13 +17,12 @@ from collections.abc import Iterable
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+from provisioner.applications.registry import application_for
 from provisioner.declarations.declaration import Declaration
-from provisioner.declarations.models import Connection, OAuth1Auth, secret_paths
+from provisioner.declarations.models import Connection, secret_paths
 from provisioner.diagnostics import Diagnostics, SourceRange
 
-MAGENTO_TOKEN_LENGTH = 32
 MIN_RSA_BITS = 2048
-_TOKEN_FIELDS = ("consumerKey", "consumerSecret", "accessToken", "tokenSecret")
 _PRIVATE_KEY_FIELD = "consumerPrivateKey"
 
 
@@ -60,16 +60,8 @@ def _check_private_key(path: str, pem: str, source: SourceRange, diagnostics: Di
     if key.key_size < MIN_RSA_BITS:
         diagnostics.warning(
             "secret.rsa-key-weak", f"{path} is a {key.key_size}-bit RSA key, under {MIN_RSA_BITS} bits",
-            hint="generate a new key of at least 2048 bits and register its certificate in Magento", source=source,
-        )
-
-
-def _check_token_length(path: str, value: str, source: SourceRange, diagnostics: Diagnostics) -> None:
-    if len(value) != MAGENTO_TOKEN_LENGTH:
-        diagnostics.warning(
-            "secret.token-length", f"{path} is not {MAGENTO_TOKEN_LENGTH} characters long",
-            hint="Magento integration keys and tokens are 32 characters: copy them again from "
-            "System > Integrations", source=source,
+            hint="generate a new key of at least 2048 bits and register its certificate with the application",
+            source=source,
         )
 
 
@@ -80,18 +72,11 @@ def check_secrets(declarations: Iterable[Declaration]) -> Diagnostics:
         if not declaration.decrypted:
             continue
         resource = declaration.resource
-        oauth1 = isinstance(resource, Connection) and isinstance(resource.spec.auth, OAuth1Auth)
         for path, secret in secret_paths(resource).items():
             value = secret.get_secret_value()
             source = declaration.position(path)
-            if not _check_value(path, value, source, diagnostics):
-                continue
-            if path.endswith(_PRIVATE_KEY_FIELD):
+            if _check_value(path, value, source, diagnostics) and path.endswith(_PRIVATE_KEY_FIELD):
                 _check_private_key(path, value, source, diagnostics)
-            elif oauth1 and path.rsplit(".", 1)[-1] in _TOKEN_FIELDS:
-                _check_token_length(path, value, source, diagnostics)
-        if oauth1 and isinstance(resource, Connection):
-            path = "spec.auth.consumerKey"
-            key = getattr(resource.spec.auth, "consumerKey", "")
-            _check_token_length(path, key, declaration.position(path), diagnostics)
+        if isinstance(resource, Connection):
+            application_for(resource.spec.application).check_secrets(declaration, diagnostics)
     return diagnostics

@@ -1,18 +1,25 @@
 """The ``.sops.yaml`` that makes sops encrypt exactly the secret fields of declarations.
 
-``encrypted_regex`` names the secret fields and nothing else, so every other field stays
+``encrypted_regex`` names the secret fields of every registered application and of Agent
+(``secret_field_names()``) and nothing else, so every other field stays
 readable in review; ``mac_only_encrypted: true`` makes the MAC cover only the encrypted
 values, so plain fields can be edited without sops and a tampered secret is still caught.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
-from provisioner.declarations.models import SECRET_FIELDS
+from provisioner.applications.registry import secret_field_names
 
-ENCRYPTED_REGEX = "^(" + "|".join(SECRET_FIELDS) + ")$"
 DEFAULT_PATH_REGEX = r"\.ya?ml$"
+
+
+def encrypted_regex(fields: Iterable[str] | None = None) -> str:
+    """The ``encrypted_regex`` matching exactly ``fields`` (default: every registered secret field name)."""
+    names = tuple(fields) if fields is not None else secret_field_names()
+    return "^(" + "|".join(re.escape(name) for name in names) + ")$"
 
 
 def sops_config_text(
@@ -27,7 +34,7 @@ def sops_config_text(
         "#   sops updatekeys <file>   for every file under connections/",
         "creation_rules:",
         f"  - path_regex: '{path_regex}'",
-        f"    encrypted_regex: '{ENCRYPTED_REGEX}'",
+        f"    encrypted_regex: '{encrypted_regex()}'",
     ]
     if mac_only_encrypted:
         lines.append("    mac_only_encrypted: true")

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
+from provisioner.applications.magento2.application import MAGENTO2
 from provisioner.declarations.models import Connection, SignatureMethod
 from provisioner.probe import BearerCredentials, OAuth1Credentials, ProbeTarget
 from provisioner.sandbox import Integration
@@ -74,6 +75,8 @@ class Creds:
 
 
 def target(base_uri: str, credentials: OAuth1Credentials | BearerCredentials, **settings: object) -> ProbeTarget:
+    settings.setdefault("ping_path", MAGENTO2.default_ping_path)
+    settings.setdefault("classify", MAGENTO2.classify)
     return ProbeTarget(name=str(settings.pop("name", "shop")), base_uri=base_uri, credentials=credentials,
                        **settings)
 

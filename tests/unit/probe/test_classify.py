@@ -6,9 +6,10 @@ import json
 
 import pytest
 
+from provisioner.applications.magento2.errors import render_message
+from provisioner.applications.magento2.responses import classify_answer
 from provisioner.probe import Outcome, redact
-from provisioner.probe.classify_response import HttpAnswer, classify_answer
-from provisioner.probe.magento_errors import render_message
+from provisioner.probe.classify_response import HttpAnswer
 
 JSON = "application/json; charset=utf-8"
 
