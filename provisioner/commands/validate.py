@@ -10,6 +10,7 @@ from provisioner.config import ProjectConfig, load_config
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.loader import validate_paths
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
+from provisioner.secrets.sops_coverage import check_sops_coverage
 from provisioner.secrets.verify import decrypt_and_check
 
 DEFAULT_DIRECTORY = "connections"
@@ -53,6 +54,7 @@ def validate(
 ) -> ValidateResult:
     """Validate ``paths`` (default: the project's declaration paths).
 
+    Also checks that the ``.sops.yaml`` creation rule of each file encrypts every secret field it uses.
     With ``decrypt``, and only when the structure is valid, also decrypt the secrets (sops)
     and check their values; the age key comes from the environment or provisioner.yaml.
     """
@@ -62,6 +64,7 @@ def validate(
     chosen = resolve_paths(paths, config)
     loaded = validate_paths(chosen)
     diagnostics = loaded.diagnostics
+    diagnostics.extend(check_sops_coverage(loaded.declarations, root=config.root if config else cwd, cwd=cwd))
     ran = decrypt and not diagnostics.has_errors
     if ran:
         diagnostics.extend(decrypt_and_check(loaded.declarations, config=config))
