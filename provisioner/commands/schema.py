@@ -1,4 +1,9 @@
-"""``provisioner schema``: the JSON Schemas of the declarations, to print or to write into a directory."""
+"""``provisioner schema``: the JSON Schemas of the declarations, to print or to write into a directory.
+
+The schemas are assembled from the envelope and the registered applications' fragments
+(``provisioner.declarations.schemas``); ``provisioner schema --out schemas`` regenerates the
+published ``schemas/`` of this repository.
+"""
 
 from __future__ import annotations
 
