@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
 
 from rich.console import Console
 from rich.markup import escape
@@ -14,8 +12,7 @@ from rich.markup import escape
 from provisioner.declarations.models import SECRET_FIELDS
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
 from provisioner.render.console import stderr_console, stdout_console
-
-DiagnosticFormat = Literal["human", "json", "github"]
+from provisioner.render.document import print_document
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -111,17 +108,7 @@ def render_json(diagnostics: Diagnostics, extra: dict[str, object] | None = None
     }
     if extra:
         payload.update(extra)
-    stdout_console().out(json.dumps(payload, indent=2), highlight=False)
-
-
-def print_diagnostics(diagnostics: Diagnostics, fmt: DiagnosticFormat = "human") -> None:
-    ordered = diagnostics.sorted()
-    if fmt == "json":
-        render_json(diagnostics)
-    elif fmt == "github":
-        render_github(ordered)
-    else:
-        render_human(ordered)
+    print_document(payload)
 
 
 def print_summary(diagnostics: Diagnostics, files: int | None = None) -> None:
