@@ -76,7 +76,7 @@ def _stop_on_sigint(stop: threading.Event) -> None:
 @app.command("apply")
 def apply_command(
     plan_file: Annotated[Path | None, typer.Argument(
-        metavar="[PLANFILE]", help="A plan written by `plan --out`: apply exactly it, or refuse it when stale.",
+        metavar="PLANFILE", help="A plan written by `plan --out`: apply exactly it, or refuse it when stale.",
         show_default=False)] = None,
     auto_approve: Annotated[bool, typer.Option("--auto-approve", help="Apply without asking (no plan file).")] = False,
     skip_test: Annotated[bool, typer.Option("--skip-test", help="Commit without testing (recorded).")] = False,

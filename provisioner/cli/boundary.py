@@ -10,8 +10,9 @@ import signal
 from collections.abc import Sequence
 
 import typer
+from typer._click.core import Command
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer vendors click: only here
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
@@ -20,6 +21,31 @@ from provisioner.errors import Interrupted, InvalidInputError, ProvisionerError
 from provisioner.render.errors import render_error, render_internal_error, write_crash_report
 
 PROG = "provisioner"
+
+
+class _Argument(TyperArgument):
+    """A positional argument as ``--help`` shows it: its metavar only, no Python type (``<list[str]>``)."""
+
+    def display_type_rich(self, ctx: typer.Context) -> str | None:  # type: ignore[override]
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+
+def _plain_arguments(command: Command) -> Command:
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.__class__ = _Argument
+    for sub in getattr(command, "commands", {}).values():
+        _plain_arguments(sub)
+    return command
+
+
+def build_command() -> Command:
+    """The command tree of ``app``, with arguments shown by metavar only."""
+    return _plain_arguments(typer.main.get_command(app))
 
 
 def _help_hint(exc: UsageError) -> str:
@@ -41,7 +67,7 @@ def usage_error(exc: ClickException) -> ProvisionerError:
 def run(args: Sequence[str]) -> int:
     """Run ``provisioner ARGS`` and return the exit code; everything that goes wrong is rendered first."""
     view.choose(view.sniff_format(args))
-    command = typer.main.get_command(app)
+    command = build_command()
     try:
         result = command.main(args=list(args), prog_name=PROG, standalone_mode=False)
         return int(result) if isinstance(result, int) else ExitCode.OK  # an Exit's code, or a normal return

@@ -19,7 +19,7 @@ from provisioner.render.init import print_init
 @app.command("init")
 def init_command(
     directory: Annotated[Path, typer.Argument(
-        metavar="[DIR]", help="Directory to scaffold (created if missing).", show_default=False)] = Path("."),
+        metavar="DIR", help="Directory to scaffold (created if missing).", show_default=False)] = Path("."),
     age_recipient: Annotated[list[str] | None, typer.Option(
         "--age-recipient", metavar="RECIPIENT",
         help="Encrypt for this age recipient (repeatable); no key is generated for it.",

@@ -21,7 +21,7 @@ from provisioner.render.probe import print_report
 def test_command(
     *,
     names: Annotated[list[str] | None, typer.Argument(
-        metavar="[NAME]...", help="Connections to test (default: all).", show_default=False)] = None,
+        metavar="NAME", help="Connections to test (default: all).", show_default=False)] = None,
     source: Annotated[Source, typer.Option(
         "--from", metavar="files|state", help="Test the declarations (files) or the state.")] = Source.FILES,
     paths: PathsArg = None,

@@ -29,7 +29,7 @@ class SchemaKind(StrEnum):
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(
-        metavar="[PATH]...", help="Files or directories (recursed for *.yaml, *.yml). Default: `paths` of "
+        metavar="PATH", help="Files or directories (recursed for *.yaml, *.yml). Default: `paths` of "
         "provisioner.yaml, else connections/.", show_default=False,
     )] = None,
     path_opts: PathsArg = None,
