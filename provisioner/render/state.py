@@ -25,13 +25,12 @@ def _time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-# Records applied before 0.2 stored the test's time as ``elapsedMs``; they read the same as new ones.
-_OLD_TEST_KEYS = {"elapsedMs": "elapsed_ms"}
+# Records applied by 0.1 stored ``elapsedMs`` and ``testedAt`` in their last test; they read the same as new ones.
+_OLD_TEST_KEYS = {"elapsedMs": "elapsed_ms", "testedAt": "tested_at"}
 
 
-def last_test(record: Record) -> dict[str, Any] | None:
-    """The record's last test with snake_case keys, whichever release stored it."""
-    stored: Mapping[str, Any] | None = record.last_test
+def last_test(stored: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A record's last test with snake_case keys, whichever release stored it."""
     if stored is None:
         return None
     return {_OLD_TEST_KEYS.get(k, k): v for k, v in stored.items()}
@@ -59,7 +58,7 @@ def to_dict(result: StateResult) -> dict[str, Any]:
                 "records": [_record_row(r) for r in result.records]}
     if isinstance(result, StateShowResult):
         r = result.record
-        return {"workspace": result.workspace, **_record_row(r), "spec": r.spec, "last_test": last_test(r),
+        return {"workspace": result.workspace, **_record_row(r), "spec": r.spec, "last_test": last_test(r.last_test),
                 # keyed by field path in lists, so every key of the document is one of ours (docs/json.md)
                 "secrets": [{"path": p, "value": SENSITIVE, "fingerprint": fp} for p, fp in result.secrets().items()],
                 "sops_digests": [{"path": p, "digest": d} for p, d in sorted(r.sops_digests.items())]}
@@ -84,7 +83,8 @@ def _human_lines(result: StateResult) -> list[str]:
         r = result.record
         lines = [f"{r.address}  ({r.kind}, workspace {result.workspace}, serial {r.serial})",
                  f"  applied: {_time(r.applied_at)} by {r.applied_by}" + (f" at {r.git_commit}" * bool(r.git_commit)),
-                 f"  last test: {json.dumps(last_test(r), sort_keys=True) if r.last_test else '-'}", "  spec:"]
+                 f"  last test: {json.dumps(last_test(r.last_test), sort_keys=True) if r.last_test else '-'}",
+                 "  spec:"]
         lines += ["    " + line for line in json.dumps(r.spec, indent=2, sort_keys=True).splitlines()]
         lines += ["  secrets:"] + [f"    {p}: {SENSITIVE} fingerprint {fp}" for p, fp in result.secrets().items()]
         return lines
