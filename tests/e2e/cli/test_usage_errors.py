@@ -119,3 +119,16 @@ def test_shell_completion_lists_commands(tmp_path):
     done = run_cli_inprocess([], cwd=tmp_path, env={
         "_PROVISIONER_COMPLETE": "complete_bash", "COMP_WORDS": "provisioner state l", "COMP_CWORD": "2"})
     assert sorted(done.stdout.split()) == ["list", "locks"]
+
+
+def test_the_installed_entry_point_keeps_the_contract(tmp_path):
+    """Once through a real process (``python -m provisioner``): the in-process runs above stand for it."""
+    from tests.support.cli import run_cli
+
+    misspelt = run_cli(["plan", "--detailed-exitcod"], cwd=tmp_path)
+    assert misspelt.returncode == 1
+    assert misspelt.stderr.startswith("error[usage]: No such option: --detailed-exitcod")
+    bare = run_cli([], cwd=tmp_path)
+    assert bare.returncode == 1 and "missing command" in bare.stderr
+    as_json = run_cli(["test", "--from", "nowhere", "-f", "json"], cwd=tmp_path)
+    assert as_json.returncode == 1 and json.loads(as_json.stdout)["error"]["code"] == "usage"
