@@ -78,7 +78,7 @@ def render_human(diagnostics: Iterable[Diagnostic], console: Console | None = No
             console.print(f"  [cyan]hint:[/cyan] {escape(d.hint)}")
 
 
-def _github_escape(value: str, *, prop: bool = False) -> str:
+def github_escape(value: str, *, prop: bool = False) -> str:
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")
@@ -89,14 +89,14 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> None:
     console = stdout_console()
     for d in diagnostics:
         level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
-        props = [f"title={_github_escape(d.code, prop=True)}"]
+        props = [f"title={github_escape(d.code, prop=True)}"]
         if d.source:
-            props.insert(0, f"file={_github_escape(d.source.file, prop=True)}")
+            props.insert(0, f"file={github_escape(d.source.file, prop=True)}")
             if d.source.line > 0:
                 props.insert(1, f"line={d.source.line}")
                 props.insert(2, f"col={d.source.column}")
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-        console.out(f"::{level} {','.join(props)}::{_github_escape(message)}", highlight=False)
+        console.out(f"::{level} {','.join(props)}::{github_escape(message)}", highlight=False)
 
 
 def render_json(diagnostics: Diagnostics, extra: dict[str, object] | None = None) -> None:

@@ -13,8 +13,8 @@ from rich.markup import escape
 
 from provisioner.diagnostics import Diagnostic
 from provisioner.errors import ProvisionerError
-from provisioner.render.console import stderr_console
-from provisioner.render.diagnostics import render_human
+from provisioner.render.console import stderr_console, stdout_console
+from provisioner.render.diagnostics import github_escape, render_github, render_human
 from provisioner.render.document import print_document
 from provisioner.render.formats import OutputFormat
 
@@ -39,6 +39,11 @@ def render_error(error: ProvisionerError, fmt: OutputFormat, diagnostics: list[D
     if fmt is OutputFormat.JSON:
         print_document(error_payload(error.code, error.message, error.hint, diagnostics))
         return
+    if fmt is OutputFormat.GITHUB:  # annotations on the run, as validate's own findings are
+        render_github(diagnostics or ())
+        message = error.message + (f" (hint: {error.hint})" if error.hint else "")
+        stdout_console().out(f"::error title={github_escape(error.code, prop=True)}::{github_escape(message)}",
+                             highlight=False)
     if diagnostics:
         render_human(diagnostics, stderr_console())
     print_error(error)

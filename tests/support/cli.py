@@ -81,7 +81,9 @@ def run_cli_inprocess(
 
     The exit code is the ``SystemExit`` that ``main`` always ends with; the environment (``cli_env(env)``,
     as for ``run_cli``), the working directory and the SIGINT/SIGTERM handlers are restored afterwards.
-    stdin is ``input_text`` and not a terminal.
+    stdin is ``input_text`` and not a terminal. What a module caches stays cached between runs (the source
+    lines that diagnostics quote, for one): a test that edits a file and validates it again in-process should
+    use ``run_cli`` for the second run.
     """
     from provisioner.cli.app import main
 

@@ -100,3 +100,11 @@ def test_an_internal_error_is_a_json_document_without_the_exception_message(caps
     assert "ValueError" in error["message"]
     assert secret not in out and secret not in report.read_text(encoding="utf-8")
     report.unlink()
+
+
+def test_with_github_chosen_an_error_is_also_an_annotation(tmp_path):
+    (tmp_path / "provisioner.yaml").write_text("state: [\n", encoding="utf-8")
+    done = run_cli_inprocess(["validate", "--format", "github"], cwd=tmp_path, env=_env(tmp_path))
+    assert done.returncode == 1
+    assert done.stdout.startswith("::error title=config::") and len(done.stdout.splitlines()) == 1
+    assert "error[config]:" in done.stderr
