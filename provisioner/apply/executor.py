@@ -65,7 +65,7 @@ class _Run:
             address=change.address, kind=change.kind, name=change.name, spec=change.after or {},
             secrets={p: v.get_secret_value() for p, v in secret_paths(decl.resource).items()},
             sops_digests=ciphertext_digests(decl),
-            last_test={**verdict.to_record(), "testedAt": datetime.now(UTC).isoformat(timespec="seconds")},
+            last_test={**verdict.to_record(), "tested_at": datetime.now(UTC).isoformat(timespec="seconds")},
             applied_by=self.opts.actor, git_commit=self.opts.git_commit,
         )
         try:

@@ -28,7 +28,7 @@ class Verdict:
     elapsed_ms: float | None = None
 
     def to_record(self) -> dict[str, Any]:
-        return {"outcome": self.outcome, "status": self.status, "elapsedMs": self.elapsed_ms,
+        return {"outcome": self.outcome, "status": self.status, "elapsed_ms": self.elapsed_ms,
                 "message": self.message, "hint": self.hint}
 
 

@@ -1,10 +1,12 @@
-"""Entry point: registers the command modules and is the one boundary that turns exceptions into exit codes."""
+"""Entry point: registers the command modules; ``provisioner.cli.boundary`` turns every way out into an exit code."""
 
 from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Sequence
 from types import FrameType
+from typing import NoReturn
 
 # Each command module registers its commands on ``app`` when imported; one line per module.
 from provisioner.cli import (  # noqa: F401
@@ -16,19 +18,15 @@ from provisioner.cli import (  # noqa: F401
     test_cmd,
     validate_cmd,
 )
-from provisioner.cli.exit_codes import ExitCode
-from provisioner.cli.root import app
-from provisioner.errors import Interrupted, InvalidInputError, ProvisionerError
-from provisioner.render.console import stderr_console
-from provisioner.render.diagnostics import render_human
-from provisioner.render.errors import print_error, print_internal_error, write_crash_report
+from provisioner.cli.boundary import run
+from provisioner.errors import Interrupted
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> NoReturn:
     # Ctrl-C and SIGTERM (a CI runner cancelling the job, ``kill``) unwind the stack, so a lease taken by
     # apply or rekey is released. Left to the defaults, SIGTERM would end the process on the spot and
     # leave the lease until it expires (another host cannot tell that its holder is gone), and the
@@ -36,22 +34,4 @@ def main() -> None:
     # work starts, to stop gracefully.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        app()
-    except InvalidInputError as exc:
-        render_human(exc.diagnostics.sorted(), stderr_console())
-        print_error(exc)
-        sys.exit(ExitCode.ERROR)
-    except ProvisionerError as exc:
-        print_error(exc)
-        sys.exit(exc.exit_code)
-    except Interrupted as exc:
-        stderr_console().print(f"interrupted by {signal.Signals(exc.signum).name}: stopped; what was already "
-                               "committed stays committed (see `provisioner state history`)")
-        sys.exit(128 + exc.signum)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as exc:
-        report = write_crash_report(exc)
-        print_internal_error(exc, report)
-        sys.exit(ExitCode.INTERNAL)
+    sys.exit(run(sys.argv[1:] if argv is None else argv))

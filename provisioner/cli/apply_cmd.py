@@ -14,8 +14,17 @@ import typer
 
 from provisioner.apply.executor import ApplyOptions
 from provisioner.apply.probing import probe_tester
+from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
-from provisioner.cli.options import ParallelismOpt, PathsArg, ReportFormat, TargetOpt, WorkspaceOpt
+from provisioner.cli.options import (
+    HUMAN_JSON,
+    LockTimeoutOpt,
+    ParallelismOpt,
+    PathsArg,
+    TargetOpt,
+    WorkspaceOpt,
+    format_option,
+)
 from provisioner.cli.root import app
 from provisioner.commands.apply import apply
 from provisioner.commands.plan import PlanRun
@@ -28,17 +37,18 @@ from provisioner.render.apply import (
     ApplyProgress,
     nothing_done_message,
     render_json,
-    render_nothing_done,
+    render_nothing_done_json,
     render_summary,
 )
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
+from provisioner.render.formats import OutputFormat
 from provisioner.render.plan import render_human as render_plan
 
 
-def _confirm(auto_approve: bool, fmt: ReportFormat) -> Callable[[PlanRun], bool]:
+def _confirm(auto_approve: bool, fmt: OutputFormat) -> Callable[[PlanRun], bool]:
     def confirm(run: PlanRun) -> bool:
-        console = stdout_console() if fmt is ReportFormat.HUMAN else stderr_console()
+        console = stdout_console() if fmt is OutputFormat.HUMAN else stderr_console()
         render_plan(run.plan, console)
         if auto_approve:
             return True
@@ -66,27 +76,28 @@ def _stop_on_sigint(stop: threading.Event) -> None:
 @app.command("apply")
 def apply_command(
     plan_file: Annotated[Path | None, typer.Argument(
-        help="A plan written by `plan --out`: apply exactly it, or refuse it when stale.", show_default=False)] = None,
+        metavar="PLANFILE", help="A plan written by `plan --out`: apply exactly it, or refuse it when stale.",
+        show_default=False)] = None,
     auto_approve: Annotated[bool, typer.Option("--auto-approve", help="Apply without asking (no plan file).")] = False,
     skip_test: Annotated[bool, typer.Option("--skip-test", help="Commit without testing (recorded).")] = False,
-    lock_timeout: Annotated[float, typer.Option(
-        "--lock-timeout", min=0, help="Seconds to wait for the workspace lease held by another run.")] = 0.0,
+    lock_timeout: LockTimeoutOpt = 0.0,
     allow_delete: Annotated[bool, typer.Option(
         "--allow-delete", help="Delete stored connections no longer declared (no plan file).")] = False,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="human or json (the report).")] = (
-        ReportFormat.HUMAN),
+    fmt: Annotated[OutputFormat, format_option(*HUMAN_JSON, what="; json: the report on stdout")] = (
+        OutputFormat.HUMAN),
     target: TargetOpt = None,
     paths: PathsArg = None,
     workspace: WorkspaceOpt = None,
     parallelism: ParallelismOpt = DEFAULT_PARALLELISM,
 ) -> None:
     """Test each changed connection, then commit it to the state; a failed test commits nothing."""
+    fmt = view.choose(fmt)
     if plan_file is not None and (target or allow_delete):
         raise ProvisionerError("--target and --allow-delete belong to the plan; a plan file already fixes them",
                                code="usage", hint="make the plan with them: provisioner plan --out FILE ...")
     config = load_config()
     stop = threading.Event()
-    out = stdout_console() if fmt is ReportFormat.HUMAN else stderr_console()
+    out = stdout_console() if fmt is OutputFormat.HUMAN else stderr_console()
     store = open_project_store(config, workspace)
     pool = SessionPool(pool_maxsize=parallelism)
     try:
@@ -110,13 +121,13 @@ def apply_command(
     report = result.report
     if report is None:
         message = nothing_done_message(result.plan, confirmed=result.confirmed)
-        if fmt is ReportFormat.JSON:
-            stdout_console().out(render_nothing_done(message, ok=result.confirmed), highlight=False)
+        if fmt is OutputFormat.JSON:
+            render_nothing_done_json(message, ok=result.confirmed)
         else:
             out.print(message)
         raise typer.Exit(ExitCode.OK if result.confirmed else ExitCode.ERROR)
-    if fmt is ReportFormat.JSON:
-        stdout_console().out(render_json(report), highlight=False)
+    if fmt is OutputFormat.JSON:
+        render_json(report)
     else:
         render_summary(report, out)
     raise typer.Exit(ExitCode.OK if report.ok else ExitCode.ERROR)

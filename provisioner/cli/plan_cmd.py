@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
-from provisioner.cli.options import ParallelismOpt, PathsArg, PlanFormat, TargetOpt, WorkspaceOpt
+from provisioner.cli.options import ParallelismOpt, PathsArg, TargetOpt, WorkspaceOpt, format_option
 from provisioner.cli.root import app
 from provisioner.commands.plan import make_plan
 from provisioner.commands.state_open import open_project_store
@@ -16,15 +17,20 @@ from provisioner.config import DEFAULT_PARALLELISM, load_config
 from provisioner.plan.planfile import write_plan_file
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
-from provisioner.render.plan import render_human, render_json, render_markdown
+from provisioner.render.formats import OutputFormat
+from provisioner.render.plan import markdown_text, render_human, render_json, render_markdown
+
+PLAN_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.MARKDOWN)
 
 
 @app.command("plan")
 def plan_command(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the plan file for `apply FILE`.")] = None,
-    fmt: Annotated[PlanFormat, typer.Option("--format", "-f", help="human, json or markdown.")] = PlanFormat.HUMAN,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar="FILE", help="Write the plan file for `apply FILE`.")] = None,
+    fmt: Annotated[OutputFormat, format_option(*PLAN_FORMATS)] = OutputFormat.HUMAN,
     markdown: Annotated[Path | None, typer.Option(
-        "--markdown", help="Also write a markdown rendering (a pull-request comment) to this file.")] = None,
+        "--markdown", metavar="FILE",
+        help="Also write a markdown rendering (a pull-request comment) to this file.")] = None,
     detailed_exitcode: Annotated[bool, typer.Option(
         "--detailed-exitcode",
         help="Exit 0 when files and state agree, 2 when they differ (deletes held back included).")] = False,
@@ -36,6 +42,7 @@ def plan_command(
     parallelism: ParallelismOpt = DEFAULT_PARALLELISM,
 ) -> None:
     """Compare the declarations with the state and show what apply would change. Never shows a secret."""
+    fmt = view.choose(fmt)
     config = load_config()
     store = open_project_store(config, workspace)
     try:
@@ -49,11 +56,11 @@ def plan_command(
     if out is not None:
         write_plan_file(run.plan, out)
     if markdown is not None:
-        markdown.write_text(render_markdown(run.plan), encoding="utf-8")
-    if fmt is PlanFormat.JSON:
-        stdout_console().out(render_json(run.plan), highlight=False)
-    elif fmt is PlanFormat.MARKDOWN:
-        stdout_console().out(render_markdown(run.plan), highlight=False, end="")
+        markdown.write_text(markdown_text(run.plan), encoding="utf-8")
+    if fmt is OutputFormat.JSON:
+        render_json(run.plan)
+    elif fmt is OutputFormat.MARKDOWN:
+        render_markdown(run.plan)
     else:
         render_human(run.plan, stdout_console())
         if out is not None:

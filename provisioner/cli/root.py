@@ -11,7 +11,7 @@ app = typer.Typer(
     name="provisioner",
     help="Config-as-code for integration connections: validate, plan, test and apply.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

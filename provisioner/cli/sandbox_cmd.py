@@ -11,7 +11,10 @@ from typing import Annotated
 
 import typer
 
+from provisioner.cli import view
+from provisioner.cli.options import format_option
 from provisioner.cli.root import app
+from provisioner.render.formats import OutputFormat
 from provisioner.render.sandbox import log_to_stderr, print_ready, print_warning
 from provisioner.sandbox import MagentoVersion, Sandbox, SandboxConfig, load_integrations
 
@@ -28,16 +31,25 @@ def _is_loopback(host: str) -> bool:
 @app.command("sandbox")
 def sandbox_command(
     *,
-    integrations: Annotated[Path, typer.Option("--integrations", help="YAML file of integrations (docs/sandbox.md).")],
-    host: Annotated[str, typer.Option("--host", help="Address to bind; loopback by default.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port; 0 picks a free one (printed).")] = 0,
+    integrations: Annotated[Path, typer.Option(
+        "--integrations", metavar="FILE", help="YAML file of integrations (docs/sandbox.md).")],
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to bind; loopback by default.")] = (
+        "127.0.0.1"),
+    port: Annotated[int, typer.Option(
+        "--port", metavar="PORT", min=0, max=65535, help="Port; 0 picks a free one (printed).")] = 0,
     magento: Annotated[MagentoVersion, typer.Option(
-        "--magento", help="Behave like Magento 2.4.4+, 2.4.3 or accept any signature method.")] = MagentoVersion.V2_4_4,
+        "--magento", metavar="|".join(v.value for v in MagentoVersion),
+        help="Behave like Magento 2.4.4+, 2.4.3 or accept any signature method.")] = MagentoVersion.V2_4_4,
     tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a generated CA (its file is printed).")] = False,
-    tls_dir: Annotated[Path | None, typer.Option("--tls-dir", help="Where to write the CA and certificate.")] = None,
-    latency_ms: Annotated[int, typer.Option("--latency-ms", min=0, help="Delay every answer by this many ms.")] = 0,
+    tls_dir: Annotated[Path | None, typer.Option(
+        "--tls-dir", metavar="DIR", help="Where to write the CA and certificate.")] = None,
+    latency_ms: Annotated[int, typer.Option(
+        "--latency-ms", metavar="MS", min=0, help="Delay every answer by this many ms.")] = 0,
+    fmt: Annotated[OutputFormat, format_option(OutputFormat.HUMAN, what="; the lines of docs/sandbox.md")] = (
+        OutputFormat.HUMAN),
 ) -> None:
     """Serve a Magento 2-shaped REST API that verifies OAuth 1.0 signatures (for tests and CI)."""
+    view.choose(fmt)
     loaded = load_integrations(integrations)
     if not _is_loopback(host):
         print_warning(f"binding {host}: the sandbox is meant for loopback; anyone who can reach it can use it")

@@ -2,68 +2,74 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from provisioner.cli import view
+from provisioner.cli.options import HUMAN_JSON, LockTimeoutOpt, WorkspaceOpt, format_option
 from provisioner.cli.root import app
 from provisioner.commands.state_admin import rekey_state, unlock_state
 from provisioner.commands.state_read import list_state, show_state, state_history, state_locks
 from provisioner.config import load_config
+from provisioner.render.formats import OutputFormat
 from provisioner.render.state import print_state
 
 state_app = typer.Typer(name="state", help="Inspect and repair the state: records, history, locks, key.",
                         no_args_is_help=True)
 app.add_typer(state_app, name="state")
 
-
-class StateFormat(StrEnum):
-    HUMAN = "human"
-    JSON = "json"
-
-
-FORMAT = typer.Option(StateFormat.HUMAN, "--format", help="Output format.")
-WORKSPACE = typer.Option(None, "--workspace", "-w", help="Workspace (default: from settings).")
-NEW_KEY_FILE = typer.Option(..., "--new-key-file", help="File holding the new key (base64); never pass a key in argv.")
-LOCK_TIMEOUT = typer.Option(0.0, "--lock-timeout", help="Seconds to wait for the workspace lease.")
+FormatOpt = Annotated[OutputFormat, format_option(*HUMAN_JSON)]
+HUMAN = OutputFormat.HUMAN
 
 
 @state_app.command("list")
-def list_cmd(fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
+def list_cmd(fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """List the records of the workspace."""
-    print_state(list_state(load_config(), workspace), fmt.value)
+    fmt = view.choose(fmt)
+    print_state(list_state(load_config(), workspace), fmt)
 
 
 @state_app.command("show")
-def show_cmd(name: str = typer.Argument(..., help="Record address (connection.NAME) or name."),
-             fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
+def show_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="Record address (connection.NAME) or name.")],
+             fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Show one record; secrets appear only as (sensitive) and a fingerprint prefix."""
-    print_state(show_state(load_config(), name, workspace), fmt.value)
+    fmt = view.choose(fmt)
+    print_state(show_state(load_config(), name, workspace), fmt)
 
 
 @state_app.command("history")
-def history_cmd(limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Only the last N entries."),
-                fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
+def history_cmd(limit: Annotated[int | None, typer.Option(
+                    "--limit", "-n", metavar="N", min=1, help="Only the last N entries.")] = None,
+                fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Show the append-only history of the workspace, oldest first."""
-    print_state(state_history(load_config(), limit, workspace), fmt.value)
+    fmt = view.choose(fmt)
+    print_state(state_history(load_config(), limit, workspace), fmt)
 
 
 @state_app.command("locks")
-def locks_cmd(fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
+def locks_cmd(fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Show who holds the workspace lease, if anyone."""
-    print_state(state_locks(load_config(), workspace), fmt.value)
+    fmt = view.choose(fmt)
+    print_state(state_locks(load_config(), workspace), fmt)
 
 
 @state_app.command("unlock")
-def unlock_cmd(lock_id: str = typer.Argument(..., help="The lock id (see `state locks` or the lock error)."),
-               fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
+def unlock_cmd(lock_id: Annotated[str, typer.Argument(
+                   metavar="LOCK_ID", help="The lock id (see `state locks` or the lock error).")],
+               fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Release a stuck lease (its holder died). Recorded in history."""
-    print_state(unlock_state(load_config(), lock_id, workspace), fmt.value)
+    fmt = view.choose(fmt)
+    print_state(unlock_state(load_config(), lock_id, workspace), fmt)
 
 
 @state_app.command("rekey")
-def rekey_cmd(new_key_file: Path = NEW_KEY_FILE, lock_timeout: float = LOCK_TIMEOUT,
-              fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
+def rekey_cmd(new_key_file: Annotated[Path, typer.Option(
+                  "--new-key-file", metavar="PATH",
+                  help="File holding the new key (base64); never pass a key in argv.")],
+              lock_timeout: LockTimeoutOpt = 0.0,
+              fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Re-seal every secret under a new key, atomically. Switch to the new key afterwards."""
-    print_state(rekey_state(load_config(), new_key_file, lock_timeout=lock_timeout, workspace=workspace), fmt.value)
+    fmt = view.choose(fmt)
+    print_state(rekey_state(load_config(), new_key_file, lock_timeout=lock_timeout, workspace=workspace), fmt)

@@ -2,40 +2,37 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
+from provisioner.cli.options import HUMAN_JSON, ParallelismOpt, PathsArg, WorkspaceOpt, format_option
 from provisioner.cli.root import app
 from provisioner.commands.test import run_connection_tests
 from provisioner.commands.test_sources import Source, load_connections
 from provisioner.config import DEFAULT_PARALLELISM, load_config
-from provisioner.render.probe import ProbeFormat, print_report
+from provisioner.render.formats import OutputFormat
+from provisioner.render.probe import print_report
 
 
 @app.command("test")
 def test_command(
     *,
     names: Annotated[list[str] | None, typer.Argument(
-        metavar="[NAME]...", help="Connections to test (default: all).")] = None,
+        metavar="NAME", help="Connections to test (default: all).", show_default=False)] = None,
     source: Annotated[Source, typer.Option(
-        "--from", help="Test the declarations (files) or the state.")] = Source.FILES,
-    paths: Annotated[list[Path] | None, typer.Option(
-        "--path", help="Declaration files or folders (default: the paths in provisioner.yaml).")] = None,
-    parallelism: Annotated[int, typer.Option(
-        "--parallelism", "-j", min=1, max=256, help="How many connections to test at once.")] = DEFAULT_PARALLELISM,
-    fmt: Annotated[str, typer.Option("--format", help="human or json.")] = "human",
-    workspace: Annotated[str | None, typer.Option(
-        "--workspace", help="State workspace (default: from settings).")] = None,
+        "--from", metavar="files|state", help="Test the declarations (files) or the state.")] = Source.FILES,
+    paths: PathsArg = None,
+    parallelism: ParallelismOpt = DEFAULT_PARALLELISM,
+    fmt: Annotated[OutputFormat, format_option(*HUMAN_JSON)] = OutputFormat.HUMAN,
+    workspace: WorkspaceOpt = None,
 ) -> None:
     """Test connections: a signed GET of each ping path; exit 1 if any fails."""
-    if fmt not in ("human", "json"):
-        raise typer.BadParameter("use human or json", param_hint="--format")
-    view: ProbeFormat = "json" if fmt == "json" else "human"
+    fmt = view.choose(fmt)
     config = load_config()
     connections, agents = load_connections(source, config, paths or list(config.paths), workspace)
     report = run_connection_tests(connections, agents, names=names or (), parallelism=parallelism)
-    print_report(report, view)
+    print_report(report, fmt)
     raise typer.Exit(ExitCode.OK if report.ok else ExitCode.ERROR)

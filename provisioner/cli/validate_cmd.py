@@ -8,18 +8,17 @@ from typing import Annotated
 
 import typer
 
+from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
+from provisioner.cli.options import HUMAN_JSON, PathsArg, format_option
 from provisioner.cli.root import app
 from provisioner.commands.schema import export_schemas
 from provisioner.commands.validate import validate
 from provisioner.render.diagnostics import print_summary, render_github, render_human, render_json
+from provisioner.render.formats import OutputFormat
 from provisioner.render.schemas import print_schemas
 
-
-class DiagnosticsFormat(StrEnum):
-    HUMAN = "human"
-    JSON = "json"
-    GITHUB = "github"
+VALIDATE_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.GITHUB)
 
 
 class SchemaKind(StrEnum):
@@ -30,12 +29,12 @@ class SchemaKind(StrEnum):
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or directories (recursed for *.yaml, *.yml). Default: `paths` of provisioner.yaml, "
-        "else connections/.", show_default=False,
+        metavar="PATH", help="Files or directories (recursed for *.yaml, *.yml). Default: `paths` of "
+        "provisioner.yaml, else connections/.", show_default=False,
     )] = None,
-    fmt: Annotated[DiagnosticsFormat, typer.Option(
-        "--format", "-f", help="human, json (for machines) or github (workflow annotations)."
-    )] = DiagnosticsFormat.HUMAN,
+    path_opts: PathsArg = None,
+    fmt: Annotated[OutputFormat, format_option(
+        *VALIDATE_FORMATS, what="; github: workflow annotations")] = OutputFormat.HUMAN,
     decrypt: Annotated[bool, typer.Option(
         "--decrypt", help="Also decrypt the secrets with sops and check their values (needs the age key).",
     )] = False,
@@ -45,15 +44,16 @@ def validate_command(
     With --decrypt (and no structural error), also decrypt the secrets and check their values.
     Exit 0 when valid (warnings allowed), 1 on any error.
     """
-    result = validate(paths or (), decrypt=decrypt)
+    fmt = view.choose(fmt)
+    result = validate([*(paths or ()), *(path_opts or ())], decrypt=decrypt)
     ordered = result.diagnostics.sorted()
-    if fmt is DiagnosticsFormat.JSON:
+    if fmt is OutputFormat.JSON:
         render_json(result.diagnostics, extra={
             "files": [str(f) for f in result.files],
             "declarations": [d.address for d in result.declarations],
             "decrypted": result.decrypted,
         })
-    elif fmt is DiagnosticsFormat.GITHUB:
+    elif fmt is OutputFormat.GITHUB:
         render_github(ordered)
     else:
         render_human(ordered)
@@ -63,10 +63,13 @@ def validate_command(
 
 @app.command("schema")
 def schema_command(
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write <kind>.schema.json files into this directory.")
-    ] = None,
-    kind: Annotated[SchemaKind | None, typer.Option("--kind", help="Only this schema (default: all).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar="DIR", help="Write <kind>.schema.json files into this directory.")] = None,
+    kind: Annotated[SchemaKind | None, typer.Option(
+        "--kind", metavar="connection|agent", help="Only this schema (default: all).")] = None,
+    fmt: Annotated[OutputFormat, format_option(
+        *HUMAN_JSON, what="; human: the schema itself, json: a listing of the schemas")] = OutputFormat.HUMAN,
 ) -> None:
     """Print or write the JSON Schemas of the declarations (for editors and other tools)."""
-    print_schemas(export_schemas(kind.value if kind else None, out))
+    fmt = view.choose(fmt)
+    print_schemas(export_schemas(kind.value if kind else None, out), fmt)

@@ -67,7 +67,7 @@ class Summary:
 
     def to_dict(self) -> dict[str, int]:
         return {"create": self.create, "update": self.update, "delete": self.delete,
-                "no-op": self.noop, "blocked": self.blocked}
+                "noop": self.noop, "blocked": self.blocked}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from types import TracebackType
 
 from rich.console import Console
@@ -11,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus
 from provisioner.plan.model import Plan
+from provisioner.render.document import print_document
 
 _STYLE = {ItemStatus.APPLIED: "green", ItemStatus.DELETED: "green", ItemStatus.FAILED: "red",
           ItemStatus.ERROR: "bold red", ItemStatus.SKIPPED: "yellow"}
@@ -85,8 +85,8 @@ def render_summary(report: ApplyReport, console: Console) -> None:
             console.print(f"    [cyan]hint:[/cyan] {escape(v.hint)}")
 
 
-def render_json(report: ApplyReport) -> str:
-    return json.dumps(report.to_dict(), indent=2)
+def render_json(report: ApplyReport) -> None:
+    print_document(report.to_dict())
 
 
 def nothing_done_message(plan: Plan, *, confirmed: bool) -> str:
@@ -101,6 +101,6 @@ def nothing_done_message(plan: Plan, *, confirmed: bool) -> str:
     return message
 
 
-def render_nothing_done(message: str, *, ok: bool) -> str:
+def render_nothing_done_json(message: str, *, ok: bool) -> None:
     """The JSON report when nothing was applied (no changes, or not confirmed)."""
-    return json.dumps({"ok": ok, "applied": False, "message": message, "items": []}, indent=2)
+    print_document({"ok": ok, "applied": False, "message": message, "items": []})

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
 
 from rich.console import Console
 from rich.markup import escape
@@ -14,8 +12,7 @@ from rich.markup import escape
 from provisioner.applications.registry import secret_field_names
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
 from provisioner.render.console import stderr_console, stdout_console
-
-DiagnosticFormat = Literal["human", "json", "github"]
+from provisioner.render.document import print_document
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -83,7 +80,7 @@ def render_human(diagnostics: Iterable[Diagnostic], console: Console | None = No
             console.print(f"  [cyan]hint:[/cyan] {escape(d.hint)}")
 
 
-def _github_escape(value: str, *, prop: bool = False) -> str:
+def github_escape(value: str, *, prop: bool = False) -> str:
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")
@@ -94,14 +91,14 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> None:
     console = stdout_console()
     for d in diagnostics:
         level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
-        props = [f"title={_github_escape(d.code, prop=True)}"]
+        props = [f"title={github_escape(d.code, prop=True)}"]
         if d.source:
-            props.insert(0, f"file={_github_escape(d.source.file, prop=True)}")
+            props.insert(0, f"file={github_escape(d.source.file, prop=True)}")
             if d.source.line > 0:
                 props.insert(1, f"line={d.source.line}")
                 props.insert(2, f"col={d.source.column}")
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-        console.out(f"::{level} {','.join(props)}::{_github_escape(message)}", highlight=False)
+        console.out(f"::{level} {','.join(props)}::{github_escape(message)}", highlight=False)
 
 
 def render_json(diagnostics: Diagnostics, extra: dict[str, object] | None = None) -> None:
@@ -113,17 +110,7 @@ def render_json(diagnostics: Diagnostics, extra: dict[str, object] | None = None
     }
     if extra:
         payload.update(extra)
-    stdout_console().out(json.dumps(payload, indent=2), highlight=False)
-
-
-def print_diagnostics(diagnostics: Diagnostics, fmt: DiagnosticFormat = "human") -> None:
-    ordered = diagnostics.sorted()
-    if fmt == "json":
-        render_json(diagnostics)
-    elif fmt == "github":
-        render_github(ordered)
-    else:
-        render_human(ordered)
+    print_document(payload)
 
 
 def print_summary(diagnostics: Diagnostics, files: int | None = None) -> None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from typing import Literal
-
 from rich.markup import escape
 
 from provisioner.commands.init import InitResult
 from provisioner.render.console import stdout_console
 from provisioner.render.diagnostics import render_human
-
-InitFormat = Literal["human", "json"]
+from provisioner.render.document import print_document
+from provisioner.render.formats import OutputFormat
 
 _MARK = {"created": "[green]created[/green]", "updated": "[yellow]updated[/yellow]", "skipped": "[dim]skipped[/dim]"}
 
@@ -28,16 +25,16 @@ def init_payload(result: InitResult) -> dict[str, object]:
         "root": str(result.root),
         "files": [{"path": str(e.path), "status": e.status, "note": e.note or None} for e in result.entries],
         "recipients": result.recipients,
-        "keyFile": str(result.key_file) if result.key_file else None,
-        "nextSteps": result.next_steps,
+        "key_file": str(result.key_file) if result.key_file else None,
+        "next_steps": result.next_steps,
         "diagnostics": [d.to_dict() for d in result.diagnostics.sorted()],
     }
 
 
-def print_init(result: InitResult, fmt: InitFormat = "human") -> None:
+def print_init(result: InitResult, fmt: OutputFormat = OutputFormat.HUMAN) -> None:
     console = stdout_console()
-    if fmt == "json":
-        console.out(json.dumps(init_payload(result), indent=2), highlight=False)
+    if fmt == OutputFormat.JSON:
+        print_document(init_payload(result))
         return
     if result.diagnostics.items:
         render_human(result.diagnostics.sorted())

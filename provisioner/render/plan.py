@@ -1,4 +1,4 @@
-"""A plan for people (terminal), for pull requests (markdown) and for machines (JSON)."""
+"""A plan for people (terminal), for pull requests (markdown) and for machines (JSON); ``render_*`` print."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from provisioner.plan.model import Action, Plan
 from provisioner.plan.planfile import plan_to_dict
+from provisioner.render.console import stdout_console
 from provisioner.render.plan_text import change_body, change_header, summary_text, visible_changes
 
 _STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red", Action.NOOP: "dim"}
@@ -33,8 +34,9 @@ def render_human(plan: Plan, console: Console) -> None:
     console.print(f"[bold]{escape(summary_text(plan))}[/bold]")
 
 
-def render_json(plan: Plan) -> str:
-    return json.dumps(plan_to_dict(plan), indent=2)
+def render_json(plan: Plan) -> None:
+    """The plan document (the plan file's format, docs/json.md) on stdout."""
+    stdout_console().out(json.dumps(plan_to_dict(plan), indent=2), highlight=False)
 
 
 def _md_cell(text: str) -> str:
@@ -46,7 +48,11 @@ def _fence(lines: list[str]) -> list[str]:
     return ["```diff", *body, "```"]
 
 
-def render_markdown(plan: Plan) -> str:
+def render_markdown(plan: Plan) -> None:
+    stdout_console().out(markdown_text(plan), highlight=False, end="")
+
+
+def markdown_text(plan: Plan) -> str:
     """A pull-request comment: a summary table and collapsible details. Holds no secret value."""
     changes = visible_changes(plan)
     out = [f"### provisioner plan for workspace `{_md_cell(plan.workspace)}`", "", f"**{summary_text(plan)}**", ""]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from typing import Literal
-
 from rich.markup import escape
 
 from provisioner.commands.test import ConnectionTestReport
 from provisioner.probe import ProbeResult
 from provisioner.render.console import stderr_console, stdout_console
-
-ProbeFormat = Literal["human", "json"]
+from provisioner.render.document import print_document
+from provisioner.render.formats import OutputFormat
 
 
 def result_line(result: ProbeResult, name_width: int) -> str:
@@ -44,11 +41,11 @@ def render_human(report: ConnectionTestReport) -> None:
 
 
 def render_json(report: ConnectionTestReport) -> None:
-    stdout_console().out(json.dumps(report.to_dict(), indent=2), highlight=False)
+    print_document(report.to_dict())
 
 
-def print_report(report: ConnectionTestReport, fmt: ProbeFormat = "human") -> None:
-    if fmt == "json":
+def print_report(report: ConnectionTestReport, fmt: OutputFormat = OutputFormat.HUMAN) -> None:
+    if fmt == OutputFormat.JSON:
         render_json(report)
     else:
         render_human(report)

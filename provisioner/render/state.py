@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from rich.markup import escape
 
 from provisioner.commands.state_admin import StateRekeyResult, StateUnlockResult
 from provisioner.commands.state_read import StateHistoryResult, StateListResult, StateLocksResult, StateShowResult
 from provisioner.render.console import stderr_console, stdout_console
+from provisioner.render.document import print_document
+from provisioner.render.formats import OutputFormat
 from provisioner.state.records import HistoryEntry, LockInfo, Record
 
-StateFormat = Literal["human", "json"]
 StateResult = (StateListResult | StateShowResult | StateHistoryResult | StateLocksResult | StateUnlockResult
                | StateRekeyResult)
 SENSITIVE = "(sensitive)"
@@ -23,10 +25,21 @@ def _time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+# Records applied by 0.1 stored ``elapsedMs`` and ``testedAt`` in their last test; they read the same as new ones.
+_OLD_TEST_KEYS = {"elapsedMs": "elapsed_ms", "testedAt": "tested_at"}
+
+
+def last_test(stored: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A record's last test with snake_case keys, whichever release stored it."""
+    if stored is None:
+        return None
+    return {_OLD_TEST_KEYS.get(k, k): v for k, v in stored.items()}
+
+
 def _record_row(r: Record) -> dict[str, Any]:
     return {"address": r.address, "kind": r.kind, "name": r.name, "serial": r.serial,
-            "appliedAt": r.applied_at.isoformat(), "appliedBy": r.applied_by, "gitCommit": r.git_commit,
-            "lastTest": (r.last_test or {}).get("outcome")}
+            "applied_at": r.applied_at.isoformat(), "applied_by": r.applied_by, "git_commit": r.git_commit,
+            "last_test_outcome": (r.last_test or {}).get("outcome")}
 
 
 def _entry(e: HistoryEntry) -> dict[str, Any]:
@@ -35,8 +48,8 @@ def _entry(e: HistoryEntry) -> dict[str, Any]:
 
 
 def _lock(lock: LockInfo) -> dict[str, Any]:
-    return {"lockId": lock.lock_id, "workspace": lock.workspace, "operation": lock.operation, "holder": lock.holder,
-            "createdAt": lock.created_at.isoformat(), "expiresAt": lock.expires_at.isoformat()}
+    return {"lock_id": lock.lock_id, "workspace": lock.workspace, "operation": lock.operation, "holder": lock.holder,
+            "created_at": lock.created_at.isoformat(), "expires_at": lock.expires_at.isoformat()}
 
 
 def to_dict(result: StateResult) -> dict[str, Any]:
@@ -45,9 +58,10 @@ def to_dict(result: StateResult) -> dict[str, Any]:
                 "records": [_record_row(r) for r in result.records]}
     if isinstance(result, StateShowResult):
         r = result.record
-        return {"workspace": result.workspace, **_record_row(r), "spec": r.spec, "lastTest": r.last_test,
-                "secrets": {p: {"value": SENSITIVE, "fingerprint": fp} for p, fp in result.secrets().items()},
-                "sopsDigests": dict(r.sops_digests)}
+        return {"workspace": result.workspace, **_record_row(r), "spec": r.spec, "last_test": last_test(r.last_test),
+                # keyed by field path in lists, so every key of the document is one of ours (docs/json.md)
+                "secrets": [{"path": p, "value": SENSITIVE, "fingerprint": fp} for p, fp in result.secrets().items()],
+                "sops_digests": [{"path": p, "digest": d} for p, d in sorted(r.sops_digests.items())]}
     if isinstance(result, StateHistoryResult):
         return {"workspace": result.workspace, "entries": [_entry(e) for e in result.entries]}
     if isinstance(result, StateLocksResult):
@@ -55,7 +69,7 @@ def to_dict(result: StateResult) -> dict[str, Any]:
     if isinstance(result, StateUnlockResult):
         return {"workspace": result.workspace, "unlocked": result.lock_id}
     return {"workspace": result.workspace, "records": result.records, "serial": result.serial,
-            "newKeyFile": str(result.new_key_file)}
+            "new_key_file": str(result.new_key_file)}
 
 
 def _human_lines(result: StateResult) -> list[str]:
@@ -69,7 +83,8 @@ def _human_lines(result: StateResult) -> list[str]:
         r = result.record
         lines = [f"{r.address}  ({r.kind}, workspace {result.workspace}, serial {r.serial})",
                  f"  applied: {_time(r.applied_at)} by {r.applied_by}" + (f" at {r.git_commit}" * bool(r.git_commit)),
-                 f"  last test: {json.dumps(r.last_test, sort_keys=True) if r.last_test else '-'}", "  spec:"]
+                 f"  last test: {json.dumps(last_test(r.last_test), sort_keys=True) if r.last_test else '-'}",
+                 "  spec:"]
         lines += ["    " + line for line in json.dumps(r.spec, indent=2, sort_keys=True).splitlines()]
         lines += ["  secrets:"] + [f"    {p}: {SENSITIVE} fingerprint {fp}" for p, fp in result.secrets().items()]
         return lines
@@ -86,9 +101,9 @@ def _human_lines(result: StateResult) -> list[str]:
             f"{result.new_key_file} (serial {result.serial})"]
 
 
-def print_state(result: StateResult, fmt: StateFormat = "human") -> None:
-    if fmt == "json":
-        stdout_console().out(json.dumps(to_dict(result), indent=2, sort_keys=True), highlight=False)
+def print_state(result: StateResult, fmt: OutputFormat = OutputFormat.HUMAN) -> None:
+    if fmt == OutputFormat.JSON:
+        print_document(to_dict(result), sort_keys=True)
         return
     console = stdout_console()
     for line in _human_lines(result):

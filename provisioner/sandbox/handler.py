@@ -44,9 +44,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self._log(status, consumer_key)  # before the body: a client that has its answer finds the line logged
         if self.command != "HEAD":
             self.wfile.write(body)
-        self._log(status, consumer_key)
 
     def _send_json(self, status: int, body: bytes, consumer_key: str | None = None) -> None:
         self._send(status, body, "application/json; charset=utf-8", consumer_key)

@@ -61,7 +61,7 @@ def test_json_report_and_history_hold_no_secret(tmp_path, sandbox: Sandbox, cred
     assert "Plan:" in done.stderr  # the plan goes to stderr so stdout stays one JSON document
 
     nothing, empty = project.cli_json("apply", "--auto-approve", "--format", "json", "--target", "good")
-    assert nothing.returncode == 0 and empty == {"ok": True, "applied": False,
+    assert nothing.returncode == 0 and empty == {"format_version": 1, "ok": True, "applied": False,
                                                  "message": "No changes. Nothing to apply.", "items": []}
 
     history = project.cli("state", "history", "--format", "json")

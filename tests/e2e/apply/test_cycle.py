@@ -94,6 +94,6 @@ def test_create_update_rotate_delete(project):
     assert writes[2:] == [("update", "connection.shop"), ("update", "connection.shop"),
                           ("delete", "connection.signed")]
     shown = project.cli("state", "show", "shop", "--format", "json")
-    assert json.loads(shown.stdout)["lastTest"]["outcome"] == "ok"
+    assert json.loads(shown.stdout)["last_test"]["outcome"] == "ok"
     project.assert_no_secret(created.stdout, created.stderr, updated.stdout, applied.stdout, applied.stderr,
                              after.stdout, after.stderr, before.stdout, json.dumps(history), shown.stdout)

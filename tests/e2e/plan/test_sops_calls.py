@@ -54,7 +54,7 @@ def test_plan_runs_sops_only_for_the_files_whose_secrets_changed(tmp_path):
     assert actionable["shop-33"]["fields"] == [] and actionable["shop-33"]["sensitive_changed"] == []
     assert actionable["shop-41"]["fields"] == [
         {"path": "spec.advanced.timeoutSeconds", "before": 30, "after": 45}]
-    assert plan["summary"] == {"create": 0, "update": 3, "delete": 0, "no-op": COUNT - 3, "blocked": 0}
+    assert plan["summary"] == {"create": 0, "update": 3, "delete": 0, "noop": COUNT - 3, "blocked": 0}
     assert "decrypted 2 file(s)" in changed.stderr
 
     # apply decrypts each file it commits once: the plan inside it decrypts shop-07 and shop-33,

@@ -74,7 +74,7 @@ def test_list_show_history_locks(cli: Cli, project: Project) -> None:
     assert f"{TOKEN}: (sensitive) fingerprint {fingerprint[:12]}" in human
     assert fingerprint not in human  # a prefix only
     shown = json.loads(runs[("show", "connection.shop", "--format", "json")].stdout)
-    assert shown["secrets"][TOKEN] == {"value": "(sensitive)", "fingerprint": fingerprint[:12]}
+    assert {"path": TOKEN, "value": "(sensitive)", "fingerprint": fingerprint[:12]} in shown["secrets"]
     assert shown["spec"]["auth"]["baseUri"] == "https://shop.example.com/rest"
     history = json.loads(runs[("history", "--limit", "2", "--format", "json")].stdout)["entries"]
     assert [(e["action"], e["outcome"]) for e in history] == [("create", "ok"), ("test", "failed")]
@@ -84,7 +84,7 @@ def test_list_show_history_locks(cli: Cli, project: Project) -> None:
 def test_unlock_releases_a_held_lease(cli: Cli, project: Project) -> None:
     with project.store.lock("apply", timeout=1) as held:
         locks = cli(["state", "locks", "--format", "json"], cwd=project.root, env=project.env())
-        assert json.loads(locks.stdout)["locks"][0]["lockId"] == held.lock_id
+        assert json.loads(locks.stdout)["locks"][0]["lock_id"] == held.lock_id
         done = cli(["state", "unlock", held.lock_id], cwd=project.root, env=project.env())
         assert done.returncode == 0, done.stderr
         assert held.lock_id in done.stdout

@@ -14,7 +14,7 @@ import pytest
 from rich.console import Console
 
 from provisioner.plan.model import Action, Change, FieldChange, Plan
-from provisioner.render.plan import render_human, render_markdown
+from provisioner.render.plan import markdown_text, render_human
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -68,7 +68,7 @@ def test_human_rendering_matches_golden():
 
 
 def test_markdown_rendering_matches_golden():
-    _check("plan_markdown.md", render_markdown(PLAN))
+    _check("plan_markdown.md", markdown_text(PLAN))
 
 
 @pytest.mark.parametrize("render", ["human", "markdown"])
@@ -79,5 +79,5 @@ def test_no_changes_says_so(render):
         render_human(empty, Console(file=buf, no_color=True, width=120))
         text = buf.getvalue()
     else:
-        text = render_markdown(empty)
+        text = markdown_text(empty)
     assert "No changes. 1 up to date." in text
