@@ -37,12 +37,9 @@ def plan_command(
 ) -> None:
     """Compare the declarations with the state and show what apply would change. Never shows a secret."""
     config = load_config()
-    store = open_project_store(config, workspace)
-    try:
+    with open_project_store(config, workspace, missing_ok=True) as store:
         run = make_plan(config, store, paths=paths or (), targets=target or (), allow_delete=allow_delete,
                         parallelism=parallelism)
-    finally:
-        store.close()
     err = stderr_console()
     if run.diagnostics:
         render_diagnostics(run.diagnostics.sorted(), err)

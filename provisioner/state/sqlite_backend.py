@@ -37,11 +37,16 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 class SqliteBackend:
     dialect = "sqlite"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        """Open ``path``; only with ``create`` may the file and its directory be made."""
         self.path = path
         self.description = f"sqlite:///{path}"
+        if not create and not path.is_file():
+            raise StateError(f"no state file {path}", hint="run `provisioner apply` first",
+                             code="state-workspace-missing")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             created = not path.exists()
             self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                          check_same_thread=False)

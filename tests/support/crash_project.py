@@ -14,7 +14,6 @@ Used by the crash and concurrency tests (tests/e2e/apply/test_crash.py, test_con
 from __future__ import annotations
 
 import base64
-import contextlib
 import os
 import subprocess
 import sys
@@ -93,9 +92,9 @@ def start_cli(project: CrashProject, state_url: str, *args: str,
     )
 
 
-def opened_store(project: CrashProject, state_url: str) -> contextlib.closing[Store]:
+def opened_store(project: CrashProject, state_url: str) -> Store:
     """The project's workspace store, closed when the ``with`` block ends."""
-    return contextlib.closing(open_store(state_url, workspace="default", key=project.key))
+    return open_store(state_url, workspace="default", key=project.key)
 
 
 def read_state(project: CrashProject, state_url: str) -> tuple[Snapshot, list[HistoryEntry]]:

@@ -40,12 +40,9 @@ def test_from_state_tests_every_applied_connection(tmp_path, cli, state):
     creds = Creds.fresh(prefix="CANARY")
     bad_secret = token("CANARY")
     with running_sandbox(SandboxConfig((creds.integration(),), magento=MagentoVersion.V2_4_4)) as sb:
-        store = open_store(url, workspace="default", key=key)
-        try:
+        with open_store(url, workspace="default", key=key, create=True) as store:
             store.put(record("good-shop", sb.base_uri, creds), action="create", actor="tester")
             store.put(record("bad-shop", sb.base_uri, creds, bad_secret), action="create", actor="tester")
-        finally:
-            store.close()
         both = cli(["test", "--from", "state"], cwd=tmp_path, env=env)
         one = cli(["test", "--from", "state", "good-shop", "--format", "json"], cwd=tmp_path, env=env)
     assert both.returncode == 1, both.stderr
