@@ -13,40 +13,31 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from subprocess import CompletedProcess
 
-import psycopg
 import pytest
 
 from provisioner.sandbox import SandboxConfig, running_sandbox
 from provisioner.sandbox.agent_proxy import running_agent_proxy
 from provisioner.sandbox.integrations import load_integrations
-from provisioner.secrets.keys import read_key_file
 from provisioner.state import open_store
+from tests.integration.state.helpers import raw_sql
+from tests.integration.state.legacy import ADDRESSES, FIXTURE, fixture_key, load_0_1_state
 
 Cli = Callable[..., CompletedProcess[str]]
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "state-0.1"
 SANDBOX_PORT, AGENT_PORT = 18391, 18392  # written in the fixture's declarations (baseUri, proxyUrl)
-ADDRESSES = ["agent.dc1", "connection.magento-legacy-rsa", "connection.magento-prod", "connection.magento-reporting",
-             "connection.magento-warehouse"]
 
 
 @contextlib.contextmanager
 def _servers() -> Iterator[None]:
     integrations = load_integrations(FIXTURE / "sandbox-integrations.yaml").integrations
-    try:
-        with running_sandbox(SandboxConfig(integrations, port=SANDBOX_PORT)), \
-                running_agent_proxy({"magento.dc1.internal": ("127.0.0.1", SANDBOX_PORT)}, port=AGENT_PORT):
-            yield
-    except OSError as exc:
-        pytest.fail(f"the 0.1 fixture needs 127.0.0.1:{SANDBOX_PORT} and :{AGENT_PORT} free "
-                    f"(its declarations point there): {exc}")
-
-
-def load_postgres_dump(url: str) -> None:
-    """Run the pg_dump script, leaving out psql's own meta-commands (pg_dump 15.14+ writes ``\\restrict``)."""
-    text = (FIXTURE / "state-postgres.sql").read_text(encoding="utf-8")
-    sql = "\n".join(line for line in text.splitlines() if not line.startswith("\\"))
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.encode("utf-8"))
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(running_sandbox(SandboxConfig(integrations, port=SANDBOX_PORT)))
+            stack.enter_context(running_agent_proxy({"magento.dc1.internal": ("127.0.0.1", SANDBOX_PORT)},
+                                                    port=AGENT_PORT))
+        except OSError as exc:
+            pytest.fail(f"the 0.1 fixture needs 127.0.0.1:{SANDBOX_PORT} and :{AGENT_PORT} free "
+                        f"(its declarations point there): {exc}")
+        yield
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -54,13 +45,9 @@ def project(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, dict[
     root = tmp_path / "repo"
     shutil.copytree(FIXTURE / "connections", root / "connections")
     shutil.copy(FIXTURE / "provisioner.yaml", root / "provisioner.yaml")
-    if request.param == "sqlite":
-        (root / ".provisioner").mkdir()
-        shutil.copy(FIXTURE / "state.db", root / ".provisioner" / "state.db")
-        url = f"sqlite:///{root / '.provisioner' / 'state.db'}"
-    else:
-        url = str(request.getfixturevalue("postgres_url"))
-        load_postgres_dump(url)
+    url = (f"sqlite:///{root / '.provisioner' / 'state.db'}" if request.param == "sqlite"
+           else str(request.getfixturevalue("postgres_url")))
+    load_0_1_state(url)
     env = {"PROVISIONER_STATE_URL": url, "PROVISIONER_STATE_KEY_FILE": str(FIXTURE / "state.key"),
            "SOPS_AGE_KEY_FILE": str(FIXTURE / "age.key"), "PROVISIONER_STATE_KEY": "",
            "PROVISIONER_WORKSPACE": "", "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
@@ -70,8 +57,9 @@ def project(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, dict[
 def test_a_0_1_state_opens_verifies_plans_clean_tests_and_takes_an_edit(cli: Cli, project: tuple[Path, dict[str, str]],
                                                                          ) -> None:
     root, env = project
-    url, key = env["PROVISIONER_STATE_URL"], read_key_file(FIXTURE / "state.key")
-    with open_store(url, workspace="default", key=key) as store:
+    url, key = env["PROVISIONER_STATE_URL"], fixture_key()
+    with open_store(url, workspace="default", key=key) as store:  # migrates the schema (adds columns)
+        assert {v for _, v in raw_sql(url, "SELECT address, format_version FROM records")} == {1}  # as 0.1 wrote
         snap = store.snapshot()  # every record verified against its (version 1) MAC
         assert sorted(snap.records) == ADDRESSES
         assert snap.serial == 6
@@ -98,3 +86,6 @@ def test_a_0_1_state_opens_verifies_plans_clean_tests_and_takes_an_edit(cli: Cli
     for address in ADDRESSES:
         if address != "connection.magento-prod":
             assert after.records[address] == snap.records[address]  # the 0.1 records are untouched
+    versions = dict(raw_sql(url, "SELECT address, format_version FROM records"))
+    assert versions.pop("connection.magento-prod") == 2  # rewritten in the current format
+    assert set(versions.values()) == {1}
