@@ -84,7 +84,7 @@ def apply_command(
     if plan_file is not None and (target or allow_delete):
         raise ProvisionerError("--target and --allow-delete belong to the plan; a plan file already fixes them",
                                code="usage", hint="make the plan with them: provisioner plan --out FILE ...")
-    config = load_config()
+    config = load_config(require_project=True)
     stop = threading.Event()
     out = stdout_console() if fmt is ReportFormat.HUMAN else stderr_console()
     with (open_project_store(config, workspace, create=True) as store,

@@ -36,7 +36,7 @@ def plan_command(
     parallelism: ParallelismOpt = DEFAULT_PARALLELISM,
 ) -> None:
     """Compare the declarations with the state and show what apply would change. Never shows a secret."""
-    config = load_config()
+    config = load_config(require_project=True)
     with open_project_store(config, workspace, missing_ok=True) as store:
         run = make_plan(config, store, paths=paths or (), targets=target or (), allow_delete=allow_delete,
                         parallelism=parallelism)

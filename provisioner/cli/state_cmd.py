@@ -32,38 +32,39 @@ LOCK_TIMEOUT = typer.Option(0.0, "--lock-timeout", help="Seconds to wait for the
 @state_app.command("list")
 def list_cmd(fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
     """List the records of the workspace."""
-    print_state(list_state(load_config(), workspace), fmt.value)
+    print_state(list_state(load_config(require_project=True), workspace), fmt.value)
 
 
 @state_app.command("show")
 def show_cmd(name: str = typer.Argument(..., help="Record address (connection.NAME) or name."),
              fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
     """Show one record; secrets appear only as (sensitive) and a fingerprint prefix."""
-    print_state(show_state(load_config(), name, workspace), fmt.value)
+    print_state(show_state(load_config(require_project=True), name, workspace), fmt.value)
 
 
 @state_app.command("history")
 def history_cmd(limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Only the last N entries."),
                 fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
     """Show the append-only history of the workspace, oldest first."""
-    print_state(state_history(load_config(), limit, workspace), fmt.value)
+    print_state(state_history(load_config(require_project=True), limit, workspace), fmt.value)
 
 
 @state_app.command("locks")
 def locks_cmd(fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
     """Show who holds the workspace lease, if anyone."""
-    print_state(state_locks(load_config(), workspace), fmt.value)
+    print_state(state_locks(load_config(require_project=True), workspace), fmt.value)
 
 
 @state_app.command("unlock")
 def unlock_cmd(lock_id: str = typer.Argument(..., help="The lock id (see `state locks` or the lock error)."),
                fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
     """Release a stuck lease (its holder died). Recorded in history."""
-    print_state(unlock_state(load_config(), lock_id, workspace), fmt.value)
+    print_state(unlock_state(load_config(require_project=True), lock_id, workspace), fmt.value)
 
 
 @state_app.command("rekey")
 def rekey_cmd(new_key_file: Path = NEW_KEY_FILE, lock_timeout: float = LOCK_TIMEOUT,
               fmt: StateFormat = FORMAT, workspace: str | None = WORKSPACE) -> None:
     """Re-seal every secret under a new key, atomically. Switch to the new key afterwards."""
-    print_state(rekey_state(load_config(), new_key_file, lock_timeout=lock_timeout, workspace=workspace), fmt.value)
+    config = load_config(require_project=True)
+    print_state(rekey_state(config, new_key_file, lock_timeout=lock_timeout, workspace=workspace), fmt.value)

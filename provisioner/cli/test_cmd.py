@@ -34,7 +34,7 @@ def test_command(
     if fmt not in ("human", "json"):
         raise typer.BadParameter("use human or json", param_hint="--format")
     view: ProbeFormat = "json" if fmt == "json" else "human"
-    config = load_config()
+    config = load_config(require_project=source is Source.STATE or not paths)  # `test --path P` needs none
     connections, agents = load_connections(source, config, paths or list(config.paths), workspace)
     report = run_connection_tests(connections, agents, names=names or (), parallelism=parallelism)
     print_report(report, view)

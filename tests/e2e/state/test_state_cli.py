@@ -126,6 +126,7 @@ def test_clear_errors(cli: Cli, project: Project, tmp_path: Path) -> None:
 
 
 def test_unreachable_database_and_key_beside_the_state(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "provisioner.yaml").write_text("workspace: default\n")
     env = {"PROVISIONER_STATE_URL": "postgresql://postgres:hunter2-secret@127.0.0.1:1/state",
            "PROVISIONER_STATE_KEY": base64.b64encode(os.urandom(32)).decode()}
     down = cli(["state", "list"], cwd=tmp_path, env=env)
