@@ -53,7 +53,8 @@ class SqliteBackend:
             if created:
                 os.chmod(path, 0o600)
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            _enable_wal(self._conn)
+            if create or self._holds_a_state():  # switching to WAL writes: never into a file that is no state
+                _enable_wal(self._conn)
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
         except (OSError, sqlite3.Error) as exc:
@@ -61,9 +62,16 @@ class SqliteBackend:
                              hint="check the path in PROVISIONER_STATE_URL / provisioner.yaml and its permissions",
                              ) from None
 
+    def _holds_a_state(self) -> bool:
+        row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+        return row.fetchone() is not None
+
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[Tx]:
-        cursor = self._conn.cursor()
+        try:
+            cursor = self._conn.cursor()
+        except sqlite3.Error as exc:  # e.g. a store used after it was closed
+            raise StateError(f"state database error ({self.path}): {exc}") from None
         try:
             cursor.execute(begin)
             try:
