@@ -78,10 +78,25 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_config(start: Path | None = None, config_file: Path | None = None) -> ProjectConfig:
-    """Read settings; a missing provisioner.yaml means defaults rooted at ``start``."""
+def no_project(start: Path) -> ConfigError:
+    return ConfigError(
+        f"no {CONFIG_FILE} found in {start} or any directory above",
+        hint=f"cd into the repository that holds {CONFIG_FILE}, or start a project there with `provisioner init`",
+        code="no-project",
+    )
+
+
+def load_config(start: Path | None = None, config_file: Path | None = None, *,
+                require_project: bool = False) -> ProjectConfig:
+    """Read settings from ``provisioner.yaml`` in ``start`` (default: the working directory) or above.
+
+    A missing file means defaults rooted at ``start`` — unless ``require_project``: commands that
+    work on a project's state (plan, apply, test, state ...) raise ``ConfigError(code="no-project")``.
+    """
     start = (start or Path.cwd()).resolve()
     path = config_file or find_config_file(start)
+    if path is None and require_project:
+        raise no_project(start)
     data: dict[str, Any] = _read_yaml(path) if path else {}
     root = path.parent.resolve() if path else start
 

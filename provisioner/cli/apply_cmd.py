@@ -95,27 +95,22 @@ def apply_command(
     if plan_file is not None and (target or allow_delete):
         raise ProvisionerError("--target and --allow-delete belong to the plan; a plan file already fixes them",
                                code="usage", hint="make the plan with them: provisioner plan --out FILE ...")
-    config = load_config()
+    config = load_config(require_project=True)
     stop = threading.Event()
     out = stdout_console() if fmt is OutputFormat.HUMAN else stderr_console()
-    store = open_project_store(config, workspace)
-    pool = SessionPool(pool_maxsize=parallelism)
-    try:
-        with ApplyProgress(out) as progress:
+    with (open_project_store(config, workspace, create=True) as store,
+          SessionPool(pool_maxsize=parallelism) as pool, ApplyProgress(out) as progress):
 
-            def start(total: int) -> None:  # from here on Ctrl-C stops new work instead of aborting
-                _stop_on_sigint(stop)
-                progress.start(total)
+        def start(total: int) -> None:  # from here on Ctrl-C stops new work instead of aborting
+            _stop_on_sigint(stop)
+            progress.start(total)
 
-            options = ApplyOptions(actor=actor(), tester=probe_tester(pool), git_commit=git_commit(config.root),
-                                   skip_test=skip_test, parallelism=parallelism, stop=stop, on_item=progress,
-                                   on_start=start)
-            result = apply(config, store, options=options, plan_file=plan_file, paths=paths or (),
-                           targets=target or (), allow_delete=allow_delete, lock_timeout=lock_timeout,
-                           confirm=_confirm(auto_approve, fmt))
-    finally:
-        pool.close()
-        store.close()
+        options = ApplyOptions(actor=actor(), tester=probe_tester(pool), git_commit=git_commit(config.root),
+                               skip_test=skip_test, parallelism=parallelism, stop=stop, on_item=progress,
+                               on_start=start)
+        result = apply(config, store, options=options, plan_file=plan_file, paths=paths or (),
+                       targets=target or (), allow_delete=allow_delete, lock_timeout=lock_timeout,
+                       confirm=_confirm(auto_approve, fmt))
     if result.run and result.run.diagnostics:
         render_diagnostics(result.run.diagnostics.sorted(), stderr_console())
     report = result.report

@@ -43,13 +43,10 @@ def plan_command(
 ) -> None:
     """Compare the declarations with the state and show what apply would change. Never shows a secret."""
     fmt = view.choose(fmt)
-    config = load_config()
-    store = open_project_store(config, workspace)
-    try:
+    config = load_config(require_project=True)
+    with open_project_store(config, workspace, missing_ok=True) as store:
         run = make_plan(config, store, paths=paths or (), targets=target or (), allow_delete=allow_delete,
                         parallelism=parallelism)
-    finally:
-        store.close()
     err = stderr_console()
     if run.diagnostics:
         render_diagnostics(run.diagnostics.sorted(), err)

@@ -28,7 +28,7 @@ HUMAN = OutputFormat.HUMAN
 def list_cmd(fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """List the records of the workspace."""
     fmt = view.choose(fmt)
-    print_state(list_state(load_config(), workspace), fmt)
+    print_state(list_state(load_config(require_project=True), workspace), fmt)
 
 
 @state_app.command("show")
@@ -36,7 +36,7 @@ def show_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="Record ad
              fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Show one record; secrets appear only as (sensitive) and a fingerprint prefix."""
     fmt = view.choose(fmt)
-    print_state(show_state(load_config(), name, workspace), fmt)
+    print_state(show_state(load_config(require_project=True), name, workspace), fmt)
 
 
 @state_app.command("history")
@@ -45,14 +45,14 @@ def history_cmd(limit: Annotated[int | None, typer.Option(
                 fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Show the append-only history of the workspace, oldest first."""
     fmt = view.choose(fmt)
-    print_state(state_history(load_config(), limit, workspace), fmt)
+    print_state(state_history(load_config(require_project=True), limit, workspace), fmt)
 
 
 @state_app.command("locks")
 def locks_cmd(fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Show who holds the workspace lease, if anyone."""
     fmt = view.choose(fmt)
-    print_state(state_locks(load_config(), workspace), fmt)
+    print_state(state_locks(load_config(require_project=True), workspace), fmt)
 
 
 @state_app.command("unlock")
@@ -61,7 +61,7 @@ def unlock_cmd(lock_id: Annotated[str, typer.Argument(
                fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Release a stuck lease (its holder died). Recorded in history."""
     fmt = view.choose(fmt)
-    print_state(unlock_state(load_config(), lock_id, workspace), fmt)
+    print_state(unlock_state(load_config(require_project=True), lock_id, workspace), fmt)
 
 
 @state_app.command("rekey")
@@ -72,4 +72,5 @@ def rekey_cmd(new_key_file: Annotated[Path, typer.Option(
               fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Re-seal every secret under a new key, atomically. Switch to the new key afterwards."""
     fmt = view.choose(fmt)
-    print_state(rekey_state(load_config(), new_key_file, lock_timeout=lock_timeout, workspace=workspace), fmt)
+    config = load_config(require_project=True)
+    print_state(rekey_state(config, new_key_file, lock_timeout=lock_timeout, workspace=workspace), fmt)

@@ -31,7 +31,7 @@ def test_command(
 ) -> None:
     """Test connections: a signed GET of each ping path; exit 1 if any fails."""
     fmt = view.choose(fmt)
-    config = load_config()
+    config = load_config(require_project=source is Source.STATE or not paths)  # `test --path P` needs none
     connections, agents = load_connections(source, config, paths or list(config.paths), workspace)
     report = run_connection_tests(connections, agents, names=names or (), parallelism=parallelism)
     print_report(report, fmt)

@@ -26,23 +26,17 @@ class StateRekeyResult:
 
 
 def unlock_state(config: ProjectConfig, lock_id: str, workspace: str | None = None) -> StateUnlockResult:
-    store = open_project_store(config, workspace)
-    try:
+    with open_project_store(config, workspace) as store:
         store.unlock(lock_id, actor=holder_description())
         return StateUnlockResult(store.workspace, lock_id)
-    finally:
-        store.close()
 
 
 def rekey_state(config: ProjectConfig, new_key_file: Path, *, lock_timeout: float = 0.0,
                 workspace: str | None = None) -> StateRekeyResult:
     """Re-seal the workspace under the key in ``new_key_file`` (read from a file: never from argv)."""
     new_key = read_key_file(new_key_file)
-    store = open_project_store(config, workspace)
-    try:
+    with open_project_store(config, workspace) as store:
         with store.lock("rekey", timeout=lock_timeout):
             store.rekey(new_key, actor=holder_description())
         snap = store.snapshot()
         return StateRekeyResult(store.workspace, len(snap.records), snap.serial, new_key_file)
-    finally:
-        store.close()

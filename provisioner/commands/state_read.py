@@ -43,11 +43,8 @@ class StateLocksResult:
 
 
 def list_state(config: ProjectConfig, workspace: str | None = None) -> StateListResult:
-    store = open_project_store(config, workspace)
-    try:
+    with open_project_store(config, workspace) as store:
         snap = store.snapshot()
-    finally:
-        store.close()
     return StateListResult(snap.workspace, snap.lineage, snap.serial, [snap.records[a] for a in sorted(snap.records)])
 
 
@@ -65,25 +62,16 @@ def find_record(records: Mapping[str, Record], name: str, workspace: str) -> Rec
 
 
 def show_state(config: ProjectConfig, name: str, workspace: str | None = None) -> StateShowResult:
-    store = open_project_store(config, workspace)
-    try:
+    with open_project_store(config, workspace) as store:
         snap = store.snapshot()
-    finally:
-        store.close()
     return StateShowResult(snap.workspace, find_record(snap.records, name, snap.workspace))
 
 
 def state_history(config: ProjectConfig, limit: int | None = None, workspace: str | None = None) -> StateHistoryResult:
-    store = open_project_store(config, workspace)
-    try:
+    with open_project_store(config, workspace) as store:
         return StateHistoryResult(store.workspace, store.history(limit))
-    finally:
-        store.close()
 
 
 def state_locks(config: ProjectConfig, workspace: str | None = None) -> StateLocksResult:
-    store = open_project_store(config, workspace)
-    try:
+    with open_project_store(config, workspace) as store:
         return StateLocksResult(store.workspace, store.locks())
-    finally:
-        store.close()

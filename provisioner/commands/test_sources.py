@@ -89,8 +89,5 @@ def load_connections(
     """Decrypted connections and agents from the state or from the declaration files."""
     if source is Source.FILES:
         return connections_from_files(config, paths)
-    store = open_project_store(config, workspace)
-    try:
+    with open_project_store(config, workspace) as store:
         return connections_from_store(store)
-    finally:
-        store.close()

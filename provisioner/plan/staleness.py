@@ -17,7 +17,9 @@ from provisioner.state.records import HistoryEntry, Snapshot
 def _state_reasons(plan: Plan, snapshot: Snapshot, history: Sequence[HistoryEntry]) -> list[str]:
     if snapshot.workspace != plan.workspace:
         return [f"the plan is for workspace {plan.workspace!r}, the state is workspace {snapshot.workspace!r}"]
-    if snapshot.lineage != plan.lineage:
+    # lineage "" / serial 0: the plan was made before the workspace existed (plan reads an empty
+    # store then); it holds while the workspace, created by this apply, is still at serial 0.
+    if plan.lineage and snapshot.lineage != plan.lineage:
         return [f"the state was replaced since the plan (lineage {plan.lineage[:8]} in the plan, "
                 f"{snapshot.lineage[:8]} now)"]
     if snapshot.serial == plan.serial:

@@ -1,6 +1,7 @@
 """State: the ``Store`` protocol, its SQLite and PostgreSQL implementations, leases and history.
 
-Open one with ``open_store(url, workspace=..., key=load_state_key(config))``.
+Open one with ``with open_store(url, workspace=..., key=load_state_key(config)) as store:``
+(``create=True`` only where the state may be created: apply).
 """
 
 from __future__ import annotations

@@ -1,18 +1,18 @@
-"""How a record is stored: canonical JSON columns, sealed secrets, and the integrity MAC over all of it.
+"""How a record is stored: canonical JSON columns, sealed secrets, and its integrity MAC.
 
-The MAC (HMAC-SHA256 under a key derived from the state key) covers the canonical serialisation
-of every stored column plus the workspace and its lineage, so editing, swapping or moving any part
-of a row — a spec field, a sealed value, a fingerprint, the serial — is detected on read.
+The MAC (HMAC-SHA256 under a key derived from the state key, rules in ``record_mac``) covers
+the record's content plus the workspace and its lineage, so editing, swapping or moving any part
+of a row — a spec field, a sealed value, a fingerprint, the serial, the target's outputs — is
+detected on read. New writes use record format ``FORMAT_VERSION`` (2); version-1 records, written
+by 0.1, still verify under their own rule until they are rewritten (an apply, a rekey).
 """
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from hashlib import sha256
 from typing import Any
 
 from provisioner.canonical import canonical_json
@@ -20,10 +20,11 @@ from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
 from provisioner.secrets.keys import StateKeys
 from provisioner.secrets.sealing import SealError, seal, unseal
+from provisioner.state.record_mac import FORMAT_VERSION, mac_matches, record_mac
 from provisioner.state.records import Record, RecordWrite
 
 COLUMNS = ("address", "kind", "name", "spec", "sealed", "fingerprints", "sops_digests", "last_test",
-           "applied_at", "applied_by", "git_commit", "serial", "mac")
+           "applied_at", "applied_by", "git_commit", "serial", "target_outputs", "format_version", "mac")
 
 
 @dataclass(frozen=True)
@@ -42,22 +43,19 @@ class StoredRecord:
     applied_by: str
     git_commit: str | None
     serial: int
+    target_outputs: str
+    format_version: int
     mac: str
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> StoredRecord:
         values = dict(zip(COLUMNS, row, strict=True))
         values["serial"] = int(values["serial"])
+        values["format_version"] = int(values["format_version"])
         return cls(**values)
 
     def as_row(self) -> tuple[Any, ...]:
         return tuple(getattr(self, c) for c in COLUMNS)
-
-
-def record_mac(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> str:
-    body = {c: getattr(r, c) for c in COLUMNS if c != "mac"}
-    message = canonical_json({"v": 1, "workspace": workspace, "lineage": lineage, "record": body})
-    return hmac.new(keys.mac, message.encode("utf-8"), sha256).hexdigest()
 
 
 def tampered(workspace: str, address: str) -> StateError:
@@ -70,7 +68,7 @@ def tampered(workspace: str, address: str) -> StateError:
 
 
 def verify(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> None:
-    if not hmac.compare_digest(record_mac(keys, workspace, lineage, r), r.mac):
+    if not mac_matches(keys, workspace, lineage, r):
         raise tampered(workspace, r.address)
 
 
@@ -87,14 +85,18 @@ def encode(keys: StateKeys, workspace: str, lineage: str, w: RecordWrite, *, ser
         sops_digests=canonical_json(dict(w.sops_digests)),
         last_test=canonical_json(dict(w.last_test)) if w.last_test is not None else None,
         applied_at=applied_at.isoformat(), applied_by=w.applied_by, git_commit=w.git_commit,
-        serial=serial, mac="",
+        serial=serial, target_outputs=canonical_json(dict(w.target_outputs)), format_version=FORMAT_VERSION,
+        mac="",
     )
     return _with_mac(keys, workspace, lineage, draft)
 
 
 def _with_mac(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> StoredRecord:
+    """``r`` as a current-format record with its MAC (a version-1 record is upgraded here)."""
     values = {c: getattr(r, c) for c in COLUMNS}
-    values["mac"] = record_mac(keys, workspace, lineage, r)
+    values["format_version"] = FORMAT_VERSION
+    draft = StoredRecord(**values)
+    values["mac"] = record_mac(keys, workspace, lineage, draft)
     return StoredRecord(**values)
 
 
@@ -105,7 +107,7 @@ def decode(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> Re
         address=r.address, kind=r.kind, name=r.name, spec=json.loads(r.spec),
         fingerprints=json.loads(r.fingerprints), sops_digests=json.loads(r.sops_digests), last_test=last_test,
         applied_at=datetime.fromisoformat(r.applied_at), applied_by=r.applied_by, git_commit=r.git_commit,
-        serial=r.serial,
+        serial=r.serial, target_outputs=json.loads(r.target_outputs),
     )
 
 
@@ -120,7 +122,7 @@ def open_secrets(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord)
 
 
 def reseal(old: StateKeys, new: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> StoredRecord:
-    """The same record sealed, fingerprinted and MACed under ``new`` (its serial unchanged)."""
+    """The same record sealed, fingerprinted and MACed under ``new`` as a current-format record (serial unchanged)."""
     secrets = open_secrets(old, workspace, lineage, r)
     where = {"workspace": workspace, "address": r.address}
     values = {c: getattr(r, c) for c in COLUMNS}

@@ -54,9 +54,17 @@ def _tables(identity: str) -> list[str]:
     return [s.strip() for s in _TABLES.replace("{identity}", identity).split(";") if s.strip()]
 
 
+# 2: versioned records. Rows 0.1 wrote are record format 1 (their MAC covers 0.1's columns);
+# new writes are format 2, whose MAC covers the record's content, target outputs included.
+_VERSIONED_RECORDS = [
+    "ALTER TABLE records ADD COLUMN format_version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE records ADD COLUMN target_outputs TEXT NOT NULL DEFAULT '{}'",
+]
+
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [_tables("INTEGER PRIMARY KEY AUTOINCREMENT") + _SQLITE_APPEND_ONLY],
-    "postgresql": [_tables("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY") + _POSTGRES_APPEND_ONLY],
+    "sqlite": [_tables("INTEGER PRIMARY KEY AUTOINCREMENT") + _SQLITE_APPEND_ONLY, _VERSIONED_RECORDS],
+    "postgresql": [_tables("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY") + _POSTGRES_APPEND_ONLY,
+                   _VERSIONED_RECORDS],
 }
 LATEST = len(MIGRATIONS["sqlite"])
 _MIGRATION_LOCK = 0x70726F76  # pg advisory lock key: one migrator at a time

@@ -14,12 +14,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Self
 
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
 from provisioner.secrets.keys import StateKeys
 from provisioner.state import codec, history, leases
 from provisioner.state.backend import Backend, Tx
+from provisioner.state.missing import workspace_missing
 from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
 from provisioner.state.schema import ensure_schema
 
@@ -28,7 +30,8 @@ _COLS = ", ".join(codec.COLUMNS)
 _MARKS = ", ".join("?" for _ in codec.COLUMNS)
 _UPDATES = ", ".join(f"{c} = excluded.{c}" for c in codec.COLUMNS if c != "address")
 _UPSERT_RECORD = f"INSERT INTO records (workspace, {_COLS}) VALUES (?, {_MARKS}) ON CONFLICT (workspace, address) DO UPDATE SET {_UPDATES}"  # noqa: E501,S608 - constants
-_RESEAL_RECORD = "UPDATE records SET sealed = ?, fingerprints = ?, mac = ? WHERE workspace = ? AND address = ?"
+_RESEAL_RECORD = ("UPDATE records SET sealed = ?, fingerprints = ?, format_version = ?, mac = ? "
+                  "WHERE workspace = ? AND address = ?")
 _REKEY_PAUSE_ENV = "PROVISIONER_TEST_REKEY_PAUSE"  # test hook: seconds to sleep after each re-sealed record
 
 
@@ -41,20 +44,40 @@ def wrong_key(workspace: str, where: str) -> StateError:
 
 
 class SqlStore:
-    def __init__(self, backend: Backend, workspace: str, key: bytes, *, lease_seconds: float = 60.0) -> None:
+    """A workspace's state. ``create=True`` creates the schema and the workspace when missing (apply);
+    otherwise a missing schema or workspace raises ``StateError(code="state-workspace-missing")`` and
+    nothing is created (an existing older schema is still migrated: that adds, never rewrites)."""
+
+    def __init__(self, backend: Backend, workspace: str, key: bytes, *, create: bool = False,
+                 lease_seconds: float = 60.0) -> None:
         self._backend = backend
         self._workspace = workspace
         self._keys = StateKeys.derive(key)
         self._lease_seconds = lease_seconds
         self._held: str | None = None
+        if not create and not backend.has_table("schema_version"):
+            raise workspace_missing(workspace, backend.description, ())
         ensure_schema(backend)
-        with backend.write() as tx:
-            tx.execute(
-                "INSERT INTO workspaces (name, lineage, serial, key_check, created_at) VALUES (?, ?, 0, ?, ?) "
-                "ON CONFLICT (name) DO NOTHING",
-                (workspace, str(uuid.uuid4()), self._keys.key_check(workspace), tx.now().isoformat()),
-            )
+        if create:
+            with backend.write() as tx:
+                tx.execute(
+                    "INSERT INTO workspaces (name, lineage, serial, key_check, created_at) VALUES (?, ?, 0, ?, ?) "
+                    "ON CONFLICT (name) DO NOTHING",
+                    (workspace, str(uuid.uuid4()), self._keys.key_check(workspace), tx.now().isoformat()),
+                )
+                self._workspace_row(tx, lock=False)
+            return
+        with backend.read() as tx:
+            if tx.one("SELECT 1 FROM workspaces WHERE name = ?", (workspace,)) is None:
+                existing = [str(r[0]) for r in tx.all("SELECT name FROM workspaces ORDER BY name")]
+                raise workspace_missing(workspace, backend.description, existing)
             self._workspace_row(tx, lock=False)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def workspace(self) -> str:
@@ -189,7 +212,8 @@ class SqlStore:
             rows = tx.all(_SELECT_RECORD + " ORDER BY address", (self._workspace,))
             for row in rows:
                 fresh = codec.reseal(self._keys, new, self._workspace, lineage, codec.StoredRecord.from_row(row))
-                values = (fresh.sealed, fresh.fingerprints, fresh.mac, self._workspace, fresh.address)
+                values = (fresh.sealed, fresh.fingerprints, fresh.format_version, fresh.mac, self._workspace,
+                          fresh.address)
                 tx.execute(_RESEAL_RECORD, values)
                 if pause:
                     time.sleep(pause)

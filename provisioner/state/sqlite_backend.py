@@ -37,18 +37,24 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 class SqliteBackend:
     dialect = "sqlite"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        """Open ``path``; only with ``create`` may the file and its directory be made."""
         self.path = path
         self.description = f"sqlite:///{path}"
+        if not create and not path.is_file():
+            raise StateError(f"no state file {path}", hint="run `provisioner apply` first",
+                             code="state-workspace-missing")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             created = not path.exists()
             self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                          check_same_thread=False)
             if created:
                 os.chmod(path, 0o600)
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            _enable_wal(self._conn)
+            if create or self._holds_a_state():  # switching to WAL writes: never into a file that is no state
+                _enable_wal(self._conn)
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
         except (OSError, sqlite3.Error) as exc:
@@ -56,9 +62,16 @@ class SqliteBackend:
                              hint="check the path in PROVISIONER_STATE_URL / provisioner.yaml and its permissions",
                              ) from None
 
+    def _holds_a_state(self) -> bool:
+        row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+        return row.fetchone() is not None
+
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[Tx]:
-        cursor = self._conn.cursor()
+        try:
+            cursor = self._conn.cursor()
+        except sqlite3.Error as exc:  # e.g. a store used after it was closed
+            raise StateError(f"state database error ({self.path}): {exc}") from None
         try:
             cursor.execute(begin)
             try:

@@ -1,15 +1,25 @@
-"""The ``Store`` protocol: one contract, two implementations (SQLite, PostgreSQL), one conformance suite."""
+"""The ``Store`` protocol: one contract, two implementations (SQLite, PostgreSQL), one conformance suite.
+
+A store is a context manager: ``with open_store(url, workspace=..., key=...) as store:`` closes it on exit.
+``state.missing.EmptyStore`` implements it too, for a plan made before the workspace exists.
+"""
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Protocol, Self
 
 from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
 
 
 class Store(Protocol):
     """A workspace's state. Every method raises ``StateError`` (or ``LockError``) on failure, never a driver error."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the store."""
+        ...
 
     @property
     def workspace(self) -> str: ...

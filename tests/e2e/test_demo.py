@@ -48,6 +48,7 @@ def demo_copy(repo_root: Path, tmp_path: Path) -> tuple[Path, int, int]:
     for name in ("connections", "demo", "scripts"):
         shutil.copytree(repo_root / name, copy / name)
     shutil.copy2(repo_root / ".sops.yaml", copy / ".sops.yaml")
+    shutil.copy2(repo_root / "provisioner.yaml", copy / "provisioner.yaml")
     (copy / ".venv").symlink_to(repo_root / ".venv")
     sandbox_port, agent_port = _free_port(), _free_port()
     for path in (copy / "connections").glob("*.yaml"):

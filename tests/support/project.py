@@ -204,11 +204,8 @@ class Project:
 
     @contextmanager
     def store(self) -> Iterator[Store]:
-        store = open_store(self.state_url, workspace="default", key=self.state_key)
-        try:
+        with open_store(self.state_url, workspace="default", key=self.state_key) as store:
             yield store
-        finally:
-            store.close()
 
     def records(self) -> dict[str, Any]:
         with self.store() as store:

@@ -57,12 +57,9 @@ def assert_nothing_lost(project: CrashProject, url: str) -> None:
     snapshot = check_consistent(project, url, "after both applies")
     assert sorted(snapshot.records) == project.addresses
     assert snapshot.serial == CONNECTIONS
-    store = open_store(url, workspace="default", key=project.key)
-    try:
+    with open_store(url, workspace="default", key=project.key) as store:
         creates = sorted(e.address or "" for e in store.history() if e.action == "create")
         assert store.locks() == []
-    finally:
-        store.close()
     assert creates == project.addresses
     plan = run(project, url, "plan", "--detailed-exitcode")
     assert plan.returncode == 0, plan.stdout + plan.stderr

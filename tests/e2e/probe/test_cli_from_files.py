@@ -22,6 +22,7 @@ def declaration(name: str, base_uri: str, creds: Creds, consumer_secret: str | N
 def test_declared_connections_are_decrypted_and_tested(tmp_path, cli, encrypt_file, sops_env):
     creds = Creds.fresh(prefix="CANARY")
     wrong = token("CANARY")
+    (tmp_path / "provisioner.yaml").write_text("workspace: default\n")  # `test` without --path needs a project
     with running_sandbox(SandboxConfig((creds.integration(),), magento=MagentoVersion.V2_4_4)) as sb:
         encrypt_file(tmp_path / "connections" / "good.yaml", declaration("good", sb.base_uri, creds))
         encrypt_file(tmp_path / "connections" / "bad.yaml", declaration("bad", sb.base_uri, creds, wrong))
@@ -40,6 +41,7 @@ def test_declared_connections_are_decrypted_and_tested(tmp_path, cli, encrypt_fi
 
 def test_without_the_key_the_sops_diagnostic_is_shown(tmp_path, cli, encrypt_file, sops_env):
     creds = Creds.fresh()
+    (tmp_path / "provisioner.yaml").write_text("workspace: default\n")
     encrypt_file(tmp_path / "connections" / "shop.yaml", declaration("shop", "http://127.0.0.1:9/rest", creds))
     env = {k: v for k, v in sops_env.items() if k != "SOPS_AGE_KEY_FILE"}
     done = cli(["test"], cwd=tmp_path, env=env)

@@ -31,6 +31,7 @@ def state(tmp_path):
     key = os.urandom(32)
     url = f"sqlite:///{tmp_path / 'state' / 'state.db'}"
     (tmp_path / "state").mkdir()
+    (tmp_path / "provisioner.yaml").write_text("workspace: default\n")  # `test --from state` needs a project
     env = {"PROVISIONER_STATE_URL": url, "PROVISIONER_STATE_KEY": base64.b64encode(key).decode()}
     return url, key, env
 
@@ -40,12 +41,9 @@ def test_from_state_tests_every_applied_connection(tmp_path, cli, state):
     creds = Creds.fresh(prefix="CANARY")
     bad_secret = token("CANARY")
     with running_sandbox(SandboxConfig((creds.integration(),), magento=MagentoVersion.V2_4_4)) as sb:
-        store = open_store(url, workspace="default", key=key)
-        try:
+        with open_store(url, workspace="default", key=key, create=True) as store:
             store.put(record("good-shop", sb.base_uri, creds), action="create", actor="tester")
             store.put(record("bad-shop", sb.base_uri, creds, bad_secret), action="create", actor="tester")
-        finally:
-            store.close()
         both = cli(["test", "--from", "state"], cwd=tmp_path, env=env)
         one = cli(["test", "--from", "state", "good-shop", "--format", "json"], cwd=tmp_path, env=env)
     assert both.returncode == 1, both.stderr
@@ -63,6 +61,7 @@ def test_from_state_tests_every_applied_connection(tmp_path, cli, state):
 
 
 def test_from_files_without_declarations_is_a_clear_error(tmp_path, cli):
+    (tmp_path / "provisioner.yaml").write_text("workspace: default\n")
     done = cli(["test", "--from", "files"], cwd=tmp_path)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr

@@ -40,15 +40,14 @@ def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]
     url = (f"sqlite:///{root / '.provisioner' / 'state.db'}" if request.param == "sqlite"
            else str(request.getfixturevalue("postgres_url")))
     key = os.urandom(32)
-    store = open_store(url, workspace="default", key=key)
-    canaries = [canary() for _ in range(4)]
-    store.put(connection("shop", secrets_={TOKEN: canaries[0], "spec.auth.tokenSecret": canaries[1]}),
-              action="create", actor="alice")
-    store.put(connection("b2b", secrets_={TOKEN: canaries[2], "spec.auth.tokenSecret": canaries[3]}),
-              action="create", actor="bob")
-    store.append_history("test", "connection.b2b", actor="bob", outcome="failed", detail="unauthorized")
-    yield Project(root, url, key, store, canaries)
-    store.close()
+    with open_store(url, workspace="default", key=key, create=True) as store:
+        canaries = [canary() for _ in range(4)]
+        store.put(connection("shop", secrets_={TOKEN: canaries[0], "spec.auth.tokenSecret": canaries[1]}),
+                  action="create", actor="alice")
+        store.put(connection("b2b", secrets_={TOKEN: canaries[2], "spec.auth.tokenSecret": canaries[3]}),
+                  action="create", actor="bob")
+        store.append_history("test", "connection.b2b", actor="bob", outcome="failed", detail="unauthorized")
+        yield Project(root, url, key, store, canaries)
 
 
 def _assert_clean(done: CompletedProcess[str], project: Project) -> None:
@@ -127,6 +126,7 @@ def test_clear_errors(cli: Cli, project: Project, tmp_path: Path) -> None:
 
 
 def test_unreachable_database_and_key_beside_the_state(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "provisioner.yaml").write_text("workspace: default\n")
     env = {"PROVISIONER_STATE_URL": "postgresql://postgres:hunter2-secret@127.0.0.1:1/state",
            "PROVISIONER_STATE_KEY": base64.b64encode(os.urandom(32)).decode()}
     down = cli(["state", "list"], cwd=tmp_path, env=env)

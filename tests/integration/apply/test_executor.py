@@ -28,9 +28,8 @@ BAD = Verdict(ok=False, outcome="unauthorized", status=401, message="The consume
 
 @pytest.fixture
 def store(tmp_path: Path):
-    s = open_store(f"sqlite:///{tmp_path / 'state.db'}", workspace="default", key=os.urandom(32))
-    yield s
-    s.close()
+    with open_store(f"sqlite:///{tmp_path / 'state.db'}", workspace="default", key=os.urandom(32), create=True) as s:
+        yield s
 
 
 def plan_and_apply(store, decls, tester, **opts):

@@ -25,6 +25,5 @@ def key() -> bytes:
 
 @pytest.fixture
 def store(state_url: str, key: bytes) -> Iterator[Store]:
-    opened = open_store(state_url, workspace="default", key=key)
-    yield opened
-    opened.close()
+    with open_store(state_url, workspace="default", key=key, create=True) as opened:
+        yield opened

@@ -35,19 +35,18 @@ def test_eight_processes_writing_at_once(state_url: str, key: bytes) -> None:
         serials = [serial for _, serial, _ in writes]
         assert serials == sorted(serials) and len(set(serials)) == len(serials), "strictly increasing per writer"
 
-    store = open_store(state_url, workspace="default", key=key)
-    snap = store.snapshot()
-    assert snap.serial == total
-    own = {addr for writes in results.values() for addr, _, _ in writes if addr != "connection.shared"}
-    assert own | {"connection.shared"} == set(snap.records)
+    with open_store(state_url, workspace="default", key=key) as store:
+        snap = store.snapshot()
+        assert snap.serial == total
+        own = {addr for writes in results.values() for addr, _, _ in writes if addr != "connection.shared"}
+        assert own | {"connection.shared"} == set(snap.records)
 
-    # The shared record holds the last write by serial: nothing overwrote it afterwards.
-    last_addr, last_serial, last_value = max(
-        (w for writes in results.values() for w in writes if w[0] == "connection.shared"), key=lambda w: w[1])
-    assert snap.records[last_addr].serial == last_serial
-    assert store.unseal(last_addr) == {"spec.auth.accessToken": last_value}
+        # The shared record holds the last write by serial: nothing overwrote it afterwards.
+        last_addr, last_serial, last_value = max(
+            (w for writes in results.values() for w in writes if w[0] == "connection.shared"), key=lambda w: w[1])
+        assert snap.records[last_addr].serial == last_serial
+        assert store.unseal(last_addr) == {"spec.auth.accessToken": last_value}
 
-    history = store.history()
-    assert sorted((e.serial, e.address) for e in history) == sorted(
-        (serial, addr) for writes in results.values() for addr, serial, _ in writes)
-    store.close()
+        history = store.history()
+        assert sorted((e.serial, e.address) for e in history) == sorted(
+            (serial, addr) for writes in results.values() for addr, serial, _ in writes)

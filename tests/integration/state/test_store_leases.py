@@ -18,24 +18,23 @@ from tests.integration.state.workers import hold_lease
 
 
 def test_a_second_writer_waits_then_fails_naming_the_holder(store: Store, state_url: str, key: bytes) -> None:
-    other = open_store(state_url, workspace="default", key=key)
-    with store.lock("apply", timeout=1) as held:
-        assert [lock.lock_id for lock in other.locks()] == [held.lock_id]
-        assert held.holder == holder_description() and f"pid={os.getpid()}" in held.holder
-        started = time.monotonic()
-        with pytest.raises(LockError) as caught, other.lock("apply", timeout=0.8):
-            pass
-        assert time.monotonic() - started >= 0.8
-        message = str(caught.value)
-        assert held.holder in message and "'apply'" in message and held.lock_id in message and "since" in message
-        assert caught.value.hint and f"state unlock {held.lock_id}" in caught.value.hint
-        with pytest.raises(LockError, match="is locked by"):  # a plain write is refused too, at once
-            other.put(connection("x"), action="create", actor="other")
-        assert store.put(connection("mine"), action="create", actor="holder") == 1  # the holder writes
-    with other.lock("apply", timeout=0) as mine:  # released on exit: free at once
-        assert mine.lock_id != held.lock_id
-    assert other.locks() == []
-    other.close()
+    with open_store(state_url, workspace="default", key=key) as other:
+        with store.lock("apply", timeout=1) as held:
+            assert [lock.lock_id for lock in other.locks()] == [held.lock_id]
+            assert held.holder == holder_description() and f"pid={os.getpid()}" in held.holder
+            started = time.monotonic()
+            with pytest.raises(LockError) as caught, other.lock("apply", timeout=0.8):
+                pass
+            assert time.monotonic() - started >= 0.8
+            message = str(caught.value)
+            assert held.holder in message and "'apply'" in message and held.lock_id in message and "since" in message
+            assert caught.value.hint and f"state unlock {held.lock_id}" in caught.value.hint
+            with pytest.raises(LockError, match="is locked by"):  # a plain write is refused too, at once
+                other.put(connection("x"), action="create", actor="other")
+            assert store.put(connection("mine"), action="create", actor="holder") == 1  # the holder writes
+        with other.lock("apply", timeout=0) as mine:  # released on exit: free at once
+            assert mine.lock_id != held.lock_id
+        assert other.locks() == []
 
 
 def _spawn_holder(state_url: str, key: bytes, lease_seconds: float,
@@ -72,20 +71,19 @@ def test_a_dead_holders_lease_expires_and_is_taken_over(store: Store, state_url:
 
 
 def test_unlock_releases_a_stuck_lease(store: Store, state_url: str, key: bytes) -> None:
-    rescuer = open_store(state_url, workspace="default", key=key)
-    with store.lock("apply", timeout=1) as stuck:
-        rescuer.unlock(stuck.lock_id, actor="ops")
-        assert rescuer.locks() == []
-        with rescuer.lock("apply", timeout=0):
-            pass
-        with pytest.raises(LockError, match="released or taken over"):  # the old holder may not write on
-            store.put(connection("late"), action="create", actor="old-holder")
-    entry = rescuer.history()[-1]
-    assert (entry.action, entry.actor) == ("unlock", "ops")
-    assert entry.detail and stuck.lock_id in entry.detail and stuck.holder in entry.detail
-    with pytest.raises(StateError, match="no lock"):
-        rescuer.unlock(stuck.lock_id, actor="ops")
-    rescuer.close()
+    with open_store(state_url, workspace="default", key=key) as rescuer:
+        with store.lock("apply", timeout=1) as stuck:
+            rescuer.unlock(stuck.lock_id, actor="ops")
+            assert rescuer.locks() == []
+            with rescuer.lock("apply", timeout=0):
+                pass
+            with pytest.raises(LockError, match="released or taken over"):  # the old holder may not write on
+                store.put(connection("late"), action="create", actor="old-holder")
+        entry = rescuer.history()[-1]
+        assert (entry.action, entry.actor) == ("unlock", "ops")
+        assert entry.detail and stuck.lock_id in entry.detail and stuck.holder in entry.detail
+        with pytest.raises(StateError, match="no lock"):
+            rescuer.unlock(stuck.lock_id, actor="ops")
 
 
 def test_a_killed_holder_on_this_host_is_taken_over_without_waiting_for_expiry(store: Store, state_url: str,

@@ -79,19 +79,17 @@ def test_fingerprints_are_keyed_and_bound_to_address_and_path(store: Store, stat
     assert here == store.fingerprint("connection.a", TOKEN, value)
     assert here != store.fingerprint("connection.b", TOKEN, value)
     assert here != store.fingerprint("connection.a", SECRET, value)
-    other = open_store(state_url, workspace="other", key=os.urandom(32))
-    assert other.fingerprint("connection.a", TOKEN, value) != here
-    other.close()
+    with open_store(state_url, workspace="other", key=os.urandom(32), create=True) as other:
+        assert other.fingerprint("connection.a", TOKEN, value) != here
 
 
 def test_workspaces_are_separate_with_their_own_keys(store: Store, state_url: str) -> None:
     store.put(connection("a"), action="create", actor="t")
-    other = open_store(state_url, workspace="staging", key=os.urandom(32))
-    other.put(connection("z"), action="create", actor="t")
-    assert sorted(other.snapshot().records) == ["connection.z"]
-    assert sorted(store.snapshot().records) == ["connection.a"]
-    assert other.snapshot().lineage != store.snapshot().lineage
-    other.close()
+    with open_store(state_url, workspace="staging", key=os.urandom(32), create=True) as other:
+        other.put(connection("z"), action="create", actor="t")
+        assert sorted(other.snapshot().records) == ["connection.z"]
+        assert sorted(store.snapshot().records) == ["connection.a"]
+        assert other.snapshot().lineage != store.snapshot().lineage
 
 
 def test_missing_records_are_clear_errors(store: Store) -> None:
@@ -103,14 +101,12 @@ def test_missing_records_are_clear_errors(store: Store) -> None:
 
 
 def test_reopening_keeps_everything(state_url: str, key: bytes) -> None:
-    first = open_store(state_url, workspace="default", key=key)
-    first.put(connection("a"), action="create", actor="t")
-    lineage = first.snapshot().lineage
-    first.close()
-    again = open_store(state_url, workspace="default", key=key)
-    snap = again.snapshot()
-    assert (snap.lineage, snap.serial, sorted(snap.records)) == (lineage, 1, ["connection.a"])
-    again.close()
+    with open_store(state_url, workspace="default", key=key, create=True) as first:
+        first.put(connection("a"), action="create", actor="t")
+        lineage = first.snapshot().lineage
+    with open_store(state_url, workspace="default", key=key) as again:
+        snap = again.snapshot()
+        assert (snap.lineage, snap.serial, sorted(snap.records)) == (lineage, 1, ["connection.a"])
 
 
 def test_a_schema_newer_than_this_code_is_refused(store: Store, state_url: str, key: bytes) -> None:

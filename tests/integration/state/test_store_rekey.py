@@ -31,15 +31,14 @@ def test_rekey_reseals_every_secret_under_the_new_key(store: Store, state_url: s
     store.rekey(new_key, actor="ops")
     with pytest.raises(StateError, match="wrong state key"):
         open_store(state_url, workspace="default", key=key)
-    reopened = open_store(state_url, workspace="default", key=new_key)
-    after = reopened.snapshot()
-    assert (after.lineage, after.serial) == (before.lineage, before.serial + 1)
-    assert {a: reopened.unseal(a) for a in after.records} == secrets
-    for addr, record in after.records.items():
-        assert record.fingerprints != before.records[addr].fingerprints  # keyed by the new key
-        assert record.spec == before.records[addr].spec
-    assert reopened.history()[-1].action == "rekey"
-    reopened.close()
+    with open_store(state_url, workspace="default", key=new_key) as reopened:
+        after = reopened.snapshot()
+        assert (after.lineage, after.serial) == (before.lineage, before.serial + 1)
+        assert {a: reopened.unseal(a) for a in after.records} == secrets
+        for addr, record in after.records.items():
+            assert record.fingerprints != before.records[addr].fingerprints  # keyed by the new key
+            assert record.spec == before.records[addr].spec
+        assert reopened.history()[-1].action == "rekey"
 
 
 def _opens_with(url: str, key: bytes) -> dict[str, dict[str, str]] | None:
@@ -48,10 +47,8 @@ def _opens_with(url: str, key: bytes) -> dict[str, dict[str, str]] | None:
     except StateError as exc:
         assert exc.code == "state-wrong-key"
         return None
-    try:
+    with store:
         return {addr: store.unseal(addr) for addr in store.snapshot().records}
-    finally:
-        store.close()
 
 
 @pytest.mark.slow

@@ -23,13 +23,12 @@ def _stored_bytes(state_url: str, request: pytest.FixtureRequest) -> bytes:
 
 
 def test_stored_bytes_hold_no_secret(state_url: str, key: bytes, request: pytest.FixtureRequest) -> None:
-    store = open_store(state_url, workspace="default", key=key)
-    canaries = [canary() for _ in range(6)]
-    for i in range(3):
-        store.put(connection(f"c{i}", secrets_={TOKEN: canaries[2 * i], "spec.auth.tokenSecret": canaries[2 * i + 1]}),
-                  action="create", actor="t")
-    store.rekey(os.urandom(32), actor="t")  # history of old ciphertexts must not leak either
-    store.close()
+    with open_store(state_url, workspace="default", key=key, create=True) as store:
+        canaries = [canary() for _ in range(6)]
+        for i in range(3):
+            secrets = {TOKEN: canaries[2 * i], "spec.auth.tokenSecret": canaries[2 * i + 1]}
+            store.put(connection(f"c{i}", secrets_=secrets), action="create", actor="t")
+        store.rekey(os.urandom(32), actor="t")  # history of old ciphertexts must not leak either
     dump = _stored_bytes(state_url, request)
     assert b"connection.c2" in dump  # the dump really holds the records
     for value in canaries:
@@ -75,10 +74,9 @@ def test_the_wrong_key_is_reported_as_such(store: Store, state_url: str) -> None
 
 def test_a_store_opened_before_a_rekey_reports_the_wrong_key(store: Store, state_url: str, key: bytes) -> None:
     store.put(connection("a"), action="create", actor="t")
-    other = open_store(state_url, workspace="default", key=key)
-    other.rekey(os.urandom(32), actor="t")
-    for action in (store.snapshot, lambda: store.unseal("connection.a"),
-                   lambda: store.put(connection("b"), action="create", actor="t")):
-        with pytest.raises(StateError, match="wrong state key"):
-            action()
-    other.close()
+    with open_store(state_url, workspace="default", key=key) as other:
+        other.rekey(os.urandom(32), actor="t")
+        for action in (store.snapshot, lambda: store.unseal("connection.a"),
+                       lambda: store.put(connection("b"), action="create", actor="t")):
+            with pytest.raises(StateError, match="wrong state key"):
+                action()

@@ -17,15 +17,14 @@ from tests.integration.state.helpers import TOKEN, connection
 
 def write_many(url: str, key: bytes, worker: int, count: int, out: Queue[Any]) -> None:
     """Alternate writes of this worker's own records and of one record every worker shares."""
-    store = open_store(url, workspace="default", key=key)
     results: list[tuple[str, int, str]] = []
-    for i in range(count):
-        own = connection(f"w{worker}-{i}", applied_by=f"worker-{worker}")
-        results.append((own.address, store.put(own, action="create", actor=f"worker-{worker}"), ""))
-        value = f"shared-{worker}-{i}"
-        shared = connection("shared", secrets_={TOKEN: value}, applied_by=f"worker-{worker}")
-        results.append((shared.address, store.put(shared, action="update", actor=f"worker-{worker}"), value))
-    store.close()
+    with open_store(url, workspace="default", key=key, create=True) as store:
+        for i in range(count):
+            own = connection(f"w{worker}-{i}", applied_by=f"worker-{worker}")
+            results.append((own.address, store.put(own, action="create", actor=f"worker-{worker}"), ""))
+            value = f"shared-{worker}-{i}"
+            shared = connection("shared", secrets_={TOKEN: value}, applied_by=f"worker-{worker}")
+            results.append((shared.address, store.put(shared, action="update", actor=f"worker-{worker}"), value))
     out.put((worker, results))
 
 
@@ -33,8 +32,8 @@ def hold_lease(url: str, key: bytes, lease_seconds: float, out: Queue[Any], host
     """Take the lease and keep it (heartbeat running) until killed; ``host`` poses as a holder on another host."""
     if host is not None:
         socket.gethostname = lambda: host  # this child process only: its holder string names ``host``
-    store = open_store(url, workspace="default", key=key, lease_seconds=lease_seconds)
-    with store.lock("apply", timeout=10) as info:
+    with open_store(url, workspace="default", key=key, lease_seconds=lease_seconds) as store, \
+            store.lock("apply", timeout=10) as info:
         out.put(info.lock_id)
         time.sleep(600)
 
@@ -42,7 +41,7 @@ def hold_lease(url: str, key: bytes, lease_seconds: float, out: Queue[Any], host
 def rekey_slowly(url: str, key: bytes, new_key: bytes, pause: float, out: Queue[Any]) -> None:
     """Rekey with a pause after each record (the store's test hook), so the parent can kill it half way."""
     os.environ["PROVISIONER_TEST_REKEY_PAUSE"] = str(pause)
-    store = open_store(url, workspace="default", key=key)
-    out.put("rekeying")
-    store.rekey(new_key, actor="killed-rekey")
-    out.put("done")
+    with open_store(url, workspace="default", key=key) as store:
+        out.put("rekeying")
+        store.rekey(new_key, actor="killed-rekey")
+        out.put("done")
