@@ -34,6 +34,7 @@ from provisioner.render.apply import (
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
 from provisioner.render.plan import render_human as render_plan
+from provisioner.targets import target_for
 
 
 def _confirm(auto_approve: bool, fmt: ReportFormat) -> Callable[[PlanRun], bool]:
@@ -87,6 +88,7 @@ def apply_command(
     config = load_config()
     stop = threading.Event()
     out = stdout_console() if fmt is ReportFormat.HUMAN else stderr_console()
+    destination = target_for(config)  # provisioner.yaml's `target:` (--target selects connections)
     store = open_project_store(config, workspace)
     pool = SessionPool(pool_maxsize=parallelism)
     try:
@@ -96,13 +98,14 @@ def apply_command(
                 _stop_on_sigint(stop)
                 progress.start(total)
 
-            options = ApplyOptions(actor=actor(), tester=probe_tester(pool), git_commit=git_commit(config.root),
-                                   skip_test=skip_test, parallelism=parallelism, stop=stop, on_item=progress,
-                                   on_start=start)
+            options = ApplyOptions(actor=actor(), tester=probe_tester(pool), target=destination,
+                                   git_commit=git_commit(config.root), skip_test=skip_test, parallelism=parallelism,
+                                   stop=stop, on_item=progress, on_start=start)
             result = apply(config, store, options=options, plan_file=plan_file, paths=paths or (),
                            targets=target or (), allow_delete=allow_delete, lock_timeout=lock_timeout,
                            confirm=_confirm(auto_approve, fmt))
     finally:
+        destination.close()
         pool.close()
         store.close()
     if result.run and result.run.diagnostics:

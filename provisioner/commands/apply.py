@@ -3,6 +3,7 @@
 With a plan file: the state must still be at the plan's lineage and serial and the files must
 still produce the planned digests, else the plan is refused as stale and nothing is applied.
 Without one: plan now, let ``confirm`` decide (the CLI asks on a TTY or needs --auto-approve).
+The changes go to ``options.target`` (``provisioner.targets``; built from the settings by the caller).
 """
 
 from __future__ import annotations
