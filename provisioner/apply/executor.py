@@ -9,7 +9,7 @@ delete asks the target first, which may refuse it. A failed test or a target fai
 nothing for that connection and the run goes on. Commits happen on the calling thread only, so
 a store needs no thread safety. When ``stop`` is set (Ctrl-C) no new work starts; tests in
 flight finish and what passed is committed, so the state stays consistent and the next run
-converges.
+converges. ``checkpoint`` marks the points a crash test halts at (a no-op otherwise).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from provisioner.apply.checkpoints import checkpoint
 from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus, Verdict
 from provisioner.apply.target_step import Failure, Ready, refusal, through_target
 from provisioner.config import DEFAULT_PARALLELISM
@@ -91,6 +92,7 @@ class _Run:
             last_test={**verdict.to_record(), "testedAt": datetime.now(UTC).isoformat(timespec="seconds")},
             applied_by=self.opts.actor, git_commit=self.opts.git_commit, target_outputs=outputs,
         )
+        checkpoint("before-commit", resume=self.opts.stop)
         try:
             serial = self.store.put(write, action=change.action.value, actor=self.opts.actor)
         except StateError as exc:
@@ -100,6 +102,7 @@ class _Run:
             self.record(ItemResult(change.address, change.action.value, ItemStatus.ERROR, verdict, exc.message))
             return
         self.record(ItemResult(change.address, change.action.value, ItemStatus.APPLIED, verdict, serial=serial))
+        checkpoint("after-commit", resume=self.opts.stop)
 
     def fail(self, change: Change, verdict: Verdict | None, failure: Failure) -> None:
         with contextlib.suppress(StateError):  # the failure is reported either way; nothing was committed
@@ -159,6 +162,7 @@ class _Run:
             failure = refusal(self.opts.target, exc, "delete")
             self.fail(change, None, Failure(failure.stage, failure.why, f"{failure.detail}; the record is kept"))
             return
+        checkpoint("before-delete", resume=self.opts.stop)
         try:
             serial = self.store.delete(change.address, actor=self.opts.actor)
         except StateError as exc:
@@ -166,6 +170,7 @@ class _Run:
             self.record(ItemResult(change.address, "delete", ItemStatus.ERROR, detail=exc.message))
             return
         self.record(ItemResult(change.address, "delete", ItemStatus.DELETED, serial=serial))
+        checkpoint("after-delete", resume=self.opts.stop)
 
 
 def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, opts: ApplyOptions) -> ApplyReport:
@@ -178,6 +183,7 @@ def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, o
     todo = [c for c in plan.changes if c.actionable]
     opts.target.prepare(RunContext(plan.workspace, snapshot.lineage, declarations, snapshot.records))
     opts.on_start(len(todo))
+    checkpoint("started", resume=opts.stop)
     upserts = [c for c in todo if c.action in (Action.CREATE, Action.UPDATE)]
     for change in (c for c in upserts if c.kind == "Agent"):
         if opts.stop.is_set():
@@ -189,4 +195,5 @@ def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, o
     for change in sorted(deletes, key=lambda c: (c.kind == "Agent", c.address)):
         run.delete(change)
     run.report.interrupted = opts.stop.is_set()
+    checkpoint("finished", resume=opts.stop)
     return run.report
