@@ -11,12 +11,14 @@ state:
 paths: [connections]
 secrets:
   ageKeyFile: ~/.config/provisioner/age/shop.agekey   # used when SOPS_AGE_KEY(_FILE) is unset
+target: local   # where apply puts connections (provisioner.targets): a type, or {type: NAME, ...options}
 ```
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from provisioner.errors import ConfigError
+from provisioner.targets.registry import DEFAULT_TARGET, parse_target_setting
 
 CONFIG_FILE = "provisioner.yaml"
 DEFAULT_STATE_URL = "sqlite:///.provisioner/state.db"
@@ -47,6 +50,7 @@ class ProjectConfig:
     paths: tuple[Path, ...] = field(default_factory=tuple)
     config_file: Path | None = None
     age_key_file: Path | None = None
+    target: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_TARGET), hash=False)  # {"type": ...}
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -122,6 +126,7 @@ def load_config(start: Path | None = None, config_file: Path | None = None, *,
         paths=paths,
         config_file=path,
         age_key_file=age_key_file,
+        target=parse_target_setting(data.get("target"), str(path)),
     )
 
 

@@ -1,11 +1,15 @@
-"""The executor: test each connection, then commit it — one transaction per connection.
+"""The executor: test each connection, put it to the target, then commit it — one transaction per connection.
 
 Order: agents first (connections are tested through them), then connections (tested
 concurrently, at most ``parallelism`` at once, each committed as soon as it passes), then
-deletes (connections before the agents they used). A failed test commits nothing for that
-connection and the run goes on. Commits happen on the calling thread only, so a store needs
-no thread safety. When ``stop`` is set (Ctrl-C) no new work starts; tests in flight finish
-and what passed is committed, so the state stays consistent and the next run converges.
+deletes (connections before the agents they used). A create or update runs our own test (the
+``tester``: the probe), then the target's remote test and put (``provisioner.targets``; the
+default ``local`` target does nothing remotely), and its record keeps what the put returned. A
+delete asks the target first, which may refuse it. A failed test or a target failure commits
+nothing for that connection and the run goes on. Commits happen on the calling thread only, so
+a store needs no thread safety. When ``stop`` is set (Ctrl-C) no new work starts; tests in
+flight finish and what passed is committed, so the state stays consistent and the next run
+converges. ``checkpoint`` marks the points a crash test halts at (a no-op otherwise).
 """
 
 from __future__ import annotations
@@ -17,15 +21,19 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from provisioner.apply.checkpoints import checkpoint
 from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus, Verdict
+from provisioner.apply.target_step import Failure, Ready, refusal, through_target
 from provisioner.config import DEFAULT_PARALLELISM
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import Connection, secret_paths
 from provisioner.errors import ProvisionerError, StateError
 from provisioner.plan.differ import ciphertext_digests
 from provisioner.plan.model import Action, Change, Plan
-from provisioner.state.records import RecordWrite
+from provisioner.state.records import Record, RecordWrite
 from provisioner.state.store import Store
+from provisioner.targets.base import RunContext, Target, TargetOutputs
+from provisioner.targets.local import LocalTarget
 
 Tester = Callable[[Declaration, Mapping[str, Declaration]], Verdict]  # (connection, agents by name)
 Listener = Callable[[ItemResult], None]
@@ -38,6 +46,7 @@ AGENT_UNTESTED = Verdict(ok=True, outcome="untested", message="agents are tested
 class ApplyOptions:
     actor: str
     tester: Tester
+    target: Target = field(default_factory=LocalTarget)  # where applied connections go; the caller closes it
     git_commit: str | None = None
     skip_test: bool = False
     parallelism: int = DEFAULT_PARALLELISM
@@ -47,8 +56,9 @@ class ApplyOptions:
 
 
 class _Run:
-    def __init__(self, plan: Plan, decls: Mapping[str, Declaration], store: Store, opts: ApplyOptions) -> None:
-        self.decls, self.store, self.opts = decls, store, opts
+    def __init__(self, plan: Plan, decls: Mapping[str, Declaration], store: Store, opts: ApplyOptions,
+                 records: Mapping[str, Record]) -> None:
+        self.decls, self.store, self.opts, self.records = decls, store, opts, records
         self.report = ApplyReport(workspace=plan.workspace, serial_before=plan.serial, serial_after=plan.serial)
         self.agents = {d.name: d for d in decls.values() if d.kind == "Agent"}
         self.failed_agents: set[str] = set()
@@ -59,15 +69,30 @@ class _Run:
             self.report.serial_after = item.serial
         self.opts.on_item(item)
 
-    def commit(self, change: Change, verdict: Verdict) -> None:
+    def ready(self, change: Change, verdict: Verdict | None = None) -> Ready:
+        """Our test (unless ``verdict`` is given), then the target's remote test and put. On a worker thread."""
+        verdict = verdict or self.test(change)
+        if not verdict.ok:
+            return Ready(verdict, failure=Failure("test", verdict.outcome))
+        return through_target(self.opts.target, change, self.decls[change.address], self.records.get(change.address),
+                              verdict, remote_test=not self.opts.skip_test)
+
+    def finish(self, change: Change, ready: Ready) -> None:
+        if ready.failure is None:
+            self.commit(change, ready.verdict, ready.outputs)
+        else:
+            self.fail(change, ready.verdict, ready.failure)
+
+    def commit(self, change: Change, verdict: Verdict, outputs: TargetOutputs) -> None:
         decl = self.decls[change.address]
         write = RecordWrite(
             address=change.address, kind=change.kind, name=change.name, spec=change.after or {},
             secrets={p: v.get_secret_value() for p, v in secret_paths(decl.resource).items()},
             sops_digests=ciphertext_digests(decl),
             last_test={**verdict.to_record(), "tested_at": datetime.now(UTC).isoformat(timespec="seconds")},
-            applied_by=self.opts.actor, git_commit=self.opts.git_commit,
+            applied_by=self.opts.actor, git_commit=self.opts.git_commit, target_outputs=outputs,
         )
+        checkpoint("before-commit", resume=self.opts.stop)
         try:
             serial = self.store.put(write, action=change.action.value, actor=self.opts.actor)
         except StateError as exc:
@@ -77,12 +102,15 @@ class _Run:
             self.record(ItemResult(change.address, change.action.value, ItemStatus.ERROR, verdict, exc.message))
             return
         self.record(ItemResult(change.address, change.action.value, ItemStatus.APPLIED, verdict, serial=serial))
+        checkpoint("after-commit", resume=self.opts.stop)
 
-    def fail(self, change: Change, verdict: Verdict) -> None:
+    def fail(self, change: Change, verdict: Verdict | None, failure: Failure) -> None:
         with contextlib.suppress(StateError):  # the failure is reported either way; nothing was committed
-            self.store.append_history("test", change.address, actor=self.opts.actor, outcome="failed",
-                                      detail=verdict.outcome)
-        self.record(ItemResult(change.address, change.action.value, ItemStatus.FAILED, verdict))
+            self.store.append_history(failure.stage, change.address, actor=self.opts.actor, outcome="failed",
+                                      detail=failure.why)
+        if change.kind == "Agent":
+            self.failed_agents.add(change.name)
+        self.record(ItemResult(change.address, change.action.value, ItemStatus.FAILED, verdict, failure.detail))
 
     def skip(self, change: Change, why: str) -> None:
         self.record(ItemResult(change.address, change.action.value, ItemStatus.SKIPPED, detail=why))
@@ -104,7 +132,7 @@ class _Run:
     def run_connections(self, changes: Sequence[Change]) -> None:
         pending: Iterator[Change] = iter(changes)
         with ThreadPoolExecutor(max_workers=max(1, self.opts.parallelism)) as pool:
-            running: dict[Future[Verdict], Change] = {}
+            running: dict[Future[Ready], Change] = {}
             while True:
                 while not self.opts.stop.is_set() and len(running) < max(1, self.opts.parallelism):
                     change = next(pending, None)
@@ -113,14 +141,12 @@ class _Run:
                     if why := self.blocked_by_agent(change):
                         self.skip(change, why)
                         continue
-                    running[pool.submit(self.test, change)] = change
+                    running[pool.submit(self.ready, change)] = change
                 if not running:
                     break
                 done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    change = running.pop(fut)
-                    verdict = fut.result()
-                    (self.commit if verdict.ok else self.fail)(change, verdict)
+                    self.finish(running.pop(fut), fut.result())
         for change in pending:
             self.skip(change, "interrupted before it started")
 
@@ -128,6 +154,15 @@ class _Run:
         if self.opts.stop.is_set():
             self.skip(change, "interrupted before it started")
             return
+        record = self.records.get(change.address)
+        try:
+            if record is not None:  # always: a delete is planned from a record
+                self.opts.target.delete(record)
+        except ProvisionerError as exc:
+            failure = refusal(self.opts.target, exc, "delete")
+            self.fail(change, None, Failure(failure.stage, failure.why, f"{failure.detail}; the record is kept"))
+            return
+        checkpoint("before-delete", resume=self.opts.stop)
         try:
             serial = self.store.delete(change.address, actor=self.opts.actor)
         except StateError as exc:
@@ -135,22 +170,30 @@ class _Run:
             self.record(ItemResult(change.address, "delete", ItemStatus.ERROR, detail=exc.message))
             return
         self.record(ItemResult(change.address, "delete", ItemStatus.DELETED, serial=serial))
+        checkpoint("after-delete", resume=self.opts.stop)
 
 
 def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, opts: ApplyOptions) -> ApplyReport:
-    """Apply the actionable changes of ``plan``; ``declarations`` must hold decrypted copies of them."""
-    run = _Run(plan, declarations, store, opts)
+    """Apply the actionable changes of ``plan``; ``declarations`` must hold decrypted copies of them.
+
+    What ``opts.target.prepare`` raises (e.g. a rejected API token) propagates before anything is applied.
+    """
+    snapshot = store.snapshot()  # what the plan was made from, under the same lease: the target's last outputs
+    run = _Run(plan, declarations, store, opts, snapshot.records)
     todo = [c for c in plan.changes if c.actionable]
+    opts.target.prepare(RunContext(plan.workspace, snapshot.lineage, declarations, snapshot.records))
     opts.on_start(len(todo))
+    checkpoint("started", resume=opts.stop)
     upserts = [c for c in todo if c.action in (Action.CREATE, Action.UPDATE)]
     for change in (c for c in upserts if c.kind == "Agent"):
         if opts.stop.is_set():
             run.skip(change, "interrupted before it started")
         else:
-            run.commit(change, AGENT_UNTESTED)
+            run.finish(change, run.ready(change, AGENT_UNTESTED))
     run.run_connections([c for c in upserts if c.kind != "Agent"])
     deletes = [c for c in todo if c.action is Action.DELETE]
     for change in sorted(deletes, key=lambda c: (c.kind == "Agent", c.address)):
         run.delete(change)
     run.report.interrupted = opts.stop.is_set()
+    checkpoint("finished", resume=opts.stop)
     return run.report

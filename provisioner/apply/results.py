@@ -11,7 +11,7 @@ from typing import Any
 class ItemStatus(StrEnum):
     APPLIED = "applied"  # tested (or --skip-test) and committed
     DELETED = "deleted"
-    FAILED = "failed"  # the test failed: nothing committed
+    FAILED = "failed"  # a test failed or the target refused: nothing committed
     ERROR = "error"  # the commit itself failed (state error): nothing committed
     SKIPPED = "skipped"  # not attempted: interrupted, or a dependency failed
 

@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
@@ -44,6 +45,7 @@ from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
 from provisioner.render.formats import OutputFormat
 from provisioner.render.plan import render_human as render_plan
+from provisioner.targets import target_for
 
 
 def _confirm(auto_approve: bool, fmt: OutputFormat) -> Callable[[PlanRun], bool]:
@@ -98,16 +100,17 @@ def apply_command(
     config = load_config(require_project=True)
     stop = threading.Event()
     out = stdout_console() if fmt is OutputFormat.HUMAN else stderr_console()
-    with (open_project_store(config, workspace, create=True) as store,
+    destination = target_for(config)  # provisioner.yaml's `target:` (--target selects connections)
+    with (closing(destination), open_project_store(config, workspace, create=True) as store,
           SessionPool(pool_maxsize=parallelism) as pool, ApplyProgress(out) as progress):
 
         def start(total: int) -> None:  # from here on Ctrl-C stops new work instead of aborting
             _stop_on_sigint(stop)
             progress.start(total)
 
-        options = ApplyOptions(actor=actor(), tester=probe_tester(pool), git_commit=git_commit(config.root),
-                               skip_test=skip_test, parallelism=parallelism, stop=stop, on_item=progress,
-                               on_start=start)
+        options = ApplyOptions(actor=actor(), tester=probe_tester(pool), target=destination,
+                               git_commit=git_commit(config.root), skip_test=skip_test, parallelism=parallelism,
+                               stop=stop, on_item=progress, on_start=start)
         result = apply(config, store, options=options, plan_file=plan_file, paths=paths or (),
                        targets=target or (), allow_delete=allow_delete, lock_timeout=lock_timeout,
                        confirm=_confirm(auto_approve, fmt))

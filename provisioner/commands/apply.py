@@ -3,6 +3,7 @@
 With a plan file: the state must still be at the plan's lineage and serial and the files must
 still produce the planned digests, else the plan is refused as stale and nothing is applied.
 Without one: plan now, let ``confirm`` decide (the CLI asks on a TTY or needs --auto-approve).
+The changes go to ``options.target`` (``provisioner.targets``; built from the settings by the caller).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from provisioner.apply.checkpoints import after, checkpoint
 from provisioner.apply.executor import ApplyOptions, execute
 from provisioner.apply.results import ApplyReport
 from provisioner.commands.plan import PlanRun, make_plan
@@ -58,7 +60,9 @@ def apply(
     lock_timeout: float = 0.0,
     confirm: Callable[[PlanRun], bool] = lambda run: True,
 ) -> ApplyRun:
-    with store.lock("apply", timeout=lock_timeout):
+    checkpoint("opened")
+    with after("released"), store.lock("apply", timeout=lock_timeout):
+        checkpoint("locked")
         if plan_file is not None:
             saved = read_plan_file(plan_file)
             if saved.workspace != store.workspace:

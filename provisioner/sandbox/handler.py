@@ -40,6 +40,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         log.info("%s %s %s consumer=%s", self.command, path, status, consumer_key or "-")
 
     def _send(self, status: int, body: bytes, content_type: str, consumer_key: str | None) -> None:
+        self._log(status, consumer_key)  # before the answer: a client that has it can rely on the log line
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

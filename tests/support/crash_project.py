@@ -83,12 +83,12 @@ def run(project: CrashProject, state_url: str, *args: str, timeout: float = 120)
 
 
 def start_cli(project: CrashProject, state_url: str, *args: str,
-              extra_env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+              extra_env: Mapping[str, str] | None = None, pass_fds: tuple[int, ...] = ()) -> subprocess.Popen[str]:
     """``provisioner ARGS`` started, not waited for: the caller signals it and reads its (unbuffered) output."""
     env = cli_env({**project.env(state_url), "PYTHONUNBUFFERED": "1", **(extra_env or {})})
     return subprocess.Popen(
         [sys.executable, "-m", "provisioner", *args], cwd=project.root, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, pass_fds=pass_fds,
     )
 
 

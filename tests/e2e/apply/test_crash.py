@@ -1,24 +1,27 @@
-"""Crash safety of ``provisioner apply``: SIGKILL at random points, and Ctrl-C (SIGINT) once.
+"""Crash safety of ``provisioner apply``: SIGKILL at chosen points of its progress, and Ctrl-C/SIGTERM.
 
-Real processes and signals, real sops, the real sandbox (with latency, so a run lasts long
-enough to be hit while it tests and commits), real SQLite and PostgreSQL.
+Real processes and signals, real sops, the real sandbox (with latency, so other tests are in
+flight when a run is killed), real SQLite and PostgreSQL.
 
-Kill points are drawn from a seeded RNG, one in each of RUNS equal slices of 80% of the
-measured duration of an uninterrupted run (the shortest of four, two at a time), so both the
-very early points (imports, lease, plan, decrypt) and the very late ones (last commits, lease
-release, exit) are hit; each run's kill point and what it hit are printed.
-Reproduce a run with ``PROVISIONER_CRASH_SEED=N``; ``PROVISIONER_CRASH_RUNS=N`` changes the count.
+Deterministic: a kill point is a named point of the run's progress, not a moment in time. The
+apply is started with ``PROVISIONER_TEST_HALT_AT=POINT:N`` (provisioner/apply/checkpoints.py): the
+N-th time it reaches POINT it says so on a pipe and halts there; the test then sends SIGKILL
+(or SIGINT/SIGTERM). The points of one run, in order: ``opened`` (state open, no lease yet),
+``locked``, ``started`` (planned and decrypted), ``before-commit:K`` (connection K passed its
+test and the target's put, K-1 are committed) and ``after-commit:K``, ``finished`` (every
+connection committed, lease still held), ``released``. A run of N points kills at N of them,
+spread evenly over the whole run; more points than that repeat at other parallelisms. Each
+run's point and what it found are printed.
+``PROVISIONER_CRASH_RUNS=N`` changes the SQLite count (20); ``PROVISIONER_LONG=1`` runs 100 on
+SQLite and every point on PostgreSQL (default 5).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import random
+import select
 import signal
-import sqlite3
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from provisioner.apply.checkpoints import ENV_HALT_AT, ENV_HALT_FD
 from provisioner.sandbox import SandboxConfig, running_sandbox
 from provisioner.state.records import HistoryEntry, LockInfo
 from tests.support.crash_project import CrashProject, check_consistent, make_project, opened_store, run, start_cli
@@ -33,12 +37,35 @@ from tests.support.magento import Creds
 from tests.support.sops import make_age_key
 
 CONNECTIONS = 12
-PARALLELISM = "4"
+PARALLELISM = 4
 LATENCY_MS = 300
-RUNS = {"sqlite": int(os.environ.get("PROVISIONER_CRASH_RUNS") or 20), "postgresql": 5}
+LONG = os.environ.get("PROVISIONER_LONG") == "1"
+POINTS = ("opened:1", "locked:1", "started:1",
+          *(f"{side}-commit:{k}" for k in range(1, CONNECTIONS + 1) for side in ("before", "after")),
+          "finished:1", "released:1")
+RUNS = {"sqlite": int(os.environ.get("PROVISIONER_CRASH_RUNS") or (100 if LONG else 20)),
+        "postgresql": len(POINTS) if LONG else 5}
+PARALLELISMS = (PARALLELISM, 1, CONNECTIONS)  # beyond one pass over the points, the next pass changes this
 WORKERS = 2  # crash runs at once (each on its own state)
-SEED = int(os.environ.get("PROVISIONER_CRASH_SEED") or random.SystemRandom().randrange(1_000_000))
-APPLY = ("apply", "--auto-approve", "--parallelism", PARALLELISM)
+HANG_GUARD = 180  # seconds: only so that a broken run fails instead of hanging; never a measurement
+
+
+def apply_args(parallelism: int = PARALLELISM) -> tuple[str, ...]:
+    return ("apply", "--auto-approve", "--parallelism", str(parallelism))
+
+
+def kill_points(runs: int) -> list[tuple[str, int]]:
+    """``runs`` (point, parallelism) pairs: spread evenly over one run's points, then again at other parallelisms."""
+    if runs <= len(POINTS):
+        return [(POINTS[round(i * (len(POINTS) - 1) / max(1, runs - 1))], PARALLELISM) for i in range(runs)]
+    return [(POINTS[i % len(POINTS)], PARALLELISMS[i // len(POINTS) % len(PARALLELISMS)]) for i in range(runs)]
+
+
+def expected_at(point: str) -> tuple[int, bool]:
+    """(records committed, lease held) when the run is killed at ``point``."""
+    name, n = point.rsplit(":", 1)
+    return {"opened": (0, False), "locked": (0, True), "started": (0, True), "before-commit": (int(n) - 1, True),
+            "after-commit": (int(n), True), "finished": (CONNECTIONS, True), "released": (CONNECTIONS, False)}[name]
 
 
 @pytest.fixture(scope="module")
@@ -63,22 +90,31 @@ def backend(url: str) -> str:
     return url.split(":", 1)[0]
 
 
+def start_halted(project: CrashProject, url: str, point: str, parallelism: int = PARALLELISM) -> subprocess.Popen[str]:
+    """An apply halted at ``point``: returns once it has said so, so a signal sent now lands exactly there."""
+    read_end, write_end = os.pipe()
+    try:
+        child = start_cli(project, url, *apply_args(parallelism), pass_fds=(write_end,),
+                          extra_env={ENV_HALT_AT: point, ENV_HALT_FD: str(write_end)})
+    finally:
+        os.close(write_end)  # the child's copy is the only one left: EOF when it exits without halting
+    with os.fdopen(read_end, "rb") as announcements:
+        ready, _, _ = select.select([announcements], [], [], HANG_GUARD)
+        line = announcements.readline() if ready else b""
+    if line != f"halted {point}\n".encode():
+        child.kill()
+        out, err = child.communicate()
+        raise AssertionError(f"the apply never halted at {point} (exit {child.returncode}): {out}\n{err}")
+    return child
+
+
 @dataclass
 class Outcome:
     run: int
-    delay: float
-    killed: bool  # False: the apply had already exited when the kill came
+    point: str
+    parallelism: int
     committed: int  # records in the state after the kill
     lease_left: bool  # the dead run's lease was still in the state
-
-    def phase(self) -> str:
-        if not self.killed:
-            return "after exit"
-        if self.committed == 0:
-            return "holding lease, before any commit" if self.lease_left else "before lease (or after release)"
-        if self.committed < CONNECTIONS:
-            return "between commits"
-        return "after last commit"
 
 
 def held_leases(project: CrashProject, url: str) -> list[LockInfo]:
@@ -91,22 +127,20 @@ def history(project: CrashProject, url: str) -> list[HistoryEntry]:
         return store.history()
 
 
-def crash_once(project: CrashProject, url: str, index: int, delay: float) -> Outcome:
-    context = f"seed {SEED} run {index} ({backend(url)}) kill after {delay:.3f}s"
-    child = start_cli(project, url, *APPLY)
-    time.sleep(delay)
+def crash_once(project: CrashProject, url: str, index: int, point: str, parallelism: int) -> Outcome:
+    context = f"run {index} ({backend(url)}, parallelism {parallelism}) killed at {point}"
+    child = start_halted(project, url, point, parallelism)
     child.send_signal(signal.SIGKILL)
-    _, err = child.communicate(timeout=60)
-    killed = child.returncode == -signal.SIGKILL
-    if not killed:
-        assert child.returncode == 0, f"{context}: {err}"
+    _, err = child.communicate(timeout=HANG_GUARD)
+    assert child.returncode == -signal.SIGKILL, f"{context}: {err}"
 
     snapshot = check_consistent(project, url, context)
     lease_left = bool(held_leases(project, url))
+    assert (len(snapshot.records), lease_left) == expected_at(point), context
     if lease_left:
         assert held_leases(project, url)[0].holder.endswith(f"pid={child.pid}"), context
 
-    again = run(project, url, *APPLY)  # no --lock-timeout: a dead holder's lease is taken over at once
+    again = run(project, url, *apply_args())  # no --lock-timeout: a dead holder's lease is taken over at once
     assert again.returncode == 0, f"{context}: re-apply: {again.stdout}\n{again.stderr}"
     assert "Traceback" not in again.stderr, context
     plan = run(project, url, "plan", "--detailed-exitcode")
@@ -119,69 +153,41 @@ def crash_once(project: CrashProject, url: str, index: int, delay: float) -> Out
     assert len(takeovers) == lease_left, f"{context}: {takeovers}"
     if lease_left:
         assert f"pid={child.pid}" in (takeovers[0].detail or ""), context
-    return Outcome(index, delay, killed, len(snapshot.records), lease_left)
+    return Outcome(index, point, parallelism, len(snapshot.records), lease_left)
 
 
-def test_sigkill_at_random_points_leaves_a_state_that_converges(project, state_urls, capsys):
-    """Each run: SIGKILL at a random point; the state verifies and agrees with history; re-apply converges."""
-    def uninterrupted(_: int) -> float:  # how long a whole run takes, WORKERS of them at once
-        url = state_urls()
-        started = time.monotonic()
-        done = run(project, url, *APPLY)
-        assert done.returncode == 0, done.stderr
-        check_consistent(project, url, "uninterrupted")
-        return time.monotonic() - started
-
-    with ThreadPoolExecutor(WORKERS) as pool:  # two rounds: the first one may be cold (page cache, sandbox)
-        duration = min(pool.map(uninterrupted, range(2 * WORKERS)))
-    url = state_urls()
-    runs = RUNS[backend(url)]
-    rng = random.Random(f"{SEED}-{backend(url)}")
-    span = 0.8 * duration  # the runs below overlap lighter work than two whole applies: they end sooner
-    delays = [rng.uniform(i * span / runs, (i + 1) * span / runs) for i in range(runs)]
-    with capsys.disabled():
-        print(f"\ncrash test ({backend(url)}): seed {SEED}, {runs} runs, uninterrupted apply {duration:.2f}s")
+def test_sigkill_at_every_stage_of_progress_leaves_a_state_that_converges(project, state_urls, capsys):
+    """Each run: SIGKILL at a chosen point; the state verifies and agrees with history; re-apply converges."""
+    kind = backend(state_urls())
+    points = kill_points(RUNS[kind])
     with ThreadPoolExecutor(WORKERS) as pool:
-        outcomes = list(pool.map(lambda args: crash_once(project, state_urls(), *args), enumerate(delays)))
+        outcomes = list(pool.map(lambda args: crash_once(project, state_urls(), *args),
+                                 [(i, p, n) for i, (p, n) in enumerate(points)]))
 
     with capsys.disabled():
+        print(f"\ncrash test ({kind}): {len(points)} kills")
         for o in outcomes:
-            print(f"  run {o.run:2d}: kill at {o.delay:5.2f}s  {o.phase():34s} {o.committed:2d} committed")
-    phases = {o.phase() for o in outcomes}
-    assert "between commits" in phases, f"seed {SEED}: no kill landed between commits: {phases}"
-    assert sum(o.killed for o in outcomes) >= runs // 2, f"seed {SEED}: most kills came after the run ended"
-
-
-def read_until(child: subprocess.Popen[str], prefix: str) -> list[str]:
-    """Lines of the child's stdout up to and including the first that starts with ``prefix``."""
-    assert child.stdout is not None
-    lines = []
-    for line in child.stdout:
-        lines.append(line)
-        if line.startswith(prefix):
-            return lines
-    raise AssertionError(f"the apply ended before printing {prefix!r}: {''.join(lines)}")
-
-
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
+            lease = "lease left" if o.lease_left else "no lease"
+            print(f"  run {o.run:3d}: parallelism {o.parallelism:2d}, killed at {o.point:17s} "
+                  f"{o.committed:2d} committed, {lease}")
+    between = [o for o in outcomes if 0 < o.committed < CONNECTIONS]
+    assert between, f"no kill between commits in {points}"  # by construction; guards a change of POINTS
 
 
 def test_ctrl_c_stops_new_work_finishes_tests_in_flight_and_releases_the_lease(project, tmp_path):
     url = sqlite_url(tmp_path)
-    child = start_cli(project, url, *APPLY)
-    before = read_until(child, "applied ")  # the first commit: tests are running, more wait to start
+    child = start_halted(project, url, "after-commit:1")  # the first commit: tests are running, more wait to start
     child.send_signal(signal.SIGINT)
-    rest, err = child.communicate(timeout=60)
-    lines = before + rest.splitlines(keepends=True)
+    out, err = child.communicate(timeout=HANG_GUARD)
+    lines = out.splitlines(keepends=True)
 
     assert child.returncode == 1, err
     assert "interrupt: no new work starts; waiting for tests in flight" in err and "Traceback" not in err
     applied = [line for line in lines if line.startswith("applied ")]
     skipped = [line for line in lines if line.startswith("skipped ")]
-    # at the signal one wave of PARALLELISM tests ran (the next at most had started): they finish and
-    # are committed; the rest never starts
-    assert 1 <= len(applied) <= 2 * int(PARALLELISM), lines
+    # at the signal one wave of PARALLELISM tests had started and no other: they finish and are
+    # committed; the rest never starts
+    assert len(applied) == PARALLELISM, lines
     assert len(applied) + len(skipped) == CONNECTIONS, lines
     assert all("interrupted before it started" in line for line in skipped), skipped
     summary = next(line for line in lines if line.startswith("Apply "))  # the not-applied items follow it
@@ -195,7 +201,7 @@ def test_ctrl_c_stops_new_work_finishes_tests_in_flight_and_releases_the_lease(p
     snapshot = check_consistent(project, url, "after Ctrl-C")
     assert sorted(snapshot.records) == sorted(line.split()[2] for line in applied)
 
-    again = run(project, url, *APPLY)  # at once: the lease was released, not left to be taken over
+    again = run(project, url, *apply_args())  # at once: the lease was released, not left to be taken over
     assert again.returncode == 0, again.stderr
     assert f"Apply complete: {len(skipped)} applied" in again.stdout
     assert run(project, url, "plan", "--detailed-exitcode").returncode == 0
@@ -203,34 +209,22 @@ def test_ctrl_c_stops_new_work_finishes_tests_in_flight_and_releases_the_lease(p
     assert sorted(check_consistent(project, url, "after re-apply").records) == project.addresses
 
 
-def wait_for_lease(url: str, child: subprocess.Popen[str]) -> None:
-    """Poll the SQLite state (read-only) until ``child`` holds the workspace lease."""
-    path = url.removeprefix("sqlite:///")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and child.poll() is None:
-        try:
-            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-                if db.execute("SELECT holder FROM leases").fetchall():
-                    return
-        except sqlite3.Error:
-            pass  # not created yet
-        time.sleep(0.005)
-    raise AssertionError("the apply never took the lease")
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_before_the_work_starts_releases_the_lease_with_a_clear_message(project, tmp_path, signum):
-    """Under the lease, while planning and decrypting: nothing is committed yet."""
+    """Under the lease, before planning and decrypting: nothing is committed yet."""
     url = sqlite_url(tmp_path)
-    child = start_cli(project, url, *APPLY)
-    wait_for_lease(url, child)
+    child = start_halted(project, url, "locked:1")
     child.send_signal(signum)
-    out, err = child.communicate(timeout=60)
+    out, err = child.communicate(timeout=HANG_GUARD)
 
     assert child.returncode == 128 + signum, out + err
     assert f"interrupted by {signal.Signals(signum).name}: stopped" in err and "Traceback" not in err
     assert held_leases(project, url) == []  # released on the way out, not left for someone to take over
     assert check_consistent(project, url, "signal before work").records == {}
-    again = run(project, url, *APPLY)
+    again = run(project, url, *apply_args())
     assert again.returncode == 0 and f"Apply complete: {CONNECTIONS} applied" in again.stdout, again.stderr
     assert not [e for e in history(project, url) if e.action == "lock-takeover"]
