@@ -32,9 +32,8 @@ needs_stored_outputs = pytest.mark.xfail(
 
 @pytest.fixture
 def store(tmp_path: Path):
-    s = open_store(f"sqlite:///{tmp_path / 'state.db'}", workspace="default", key=os.urandom(32))
-    yield s
-    s.close()
+    with open_store(f"sqlite:///{tmp_path / 'state.db'}", workspace="default", key=os.urandom(32), create=True) as s:
+        yield s
 
 
 def decls_named(*names: str, **auth: str):
