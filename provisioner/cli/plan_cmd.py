@@ -17,6 +17,7 @@ from provisioner.plan.planfile import write_plan_file
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
 from provisioner.render.plan import render_human, render_json, render_markdown
+from provisioner.state import load_state_key
 
 
 @app.command("plan")
@@ -47,7 +48,7 @@ def plan_command(
     if run.diagnostics:
         render_diagnostics(run.diagnostics.sorted(), err)
     if out is not None:
-        write_plan_file(run.plan, out)
+        write_plan_file(run.plan, out, load_state_key(config))
     if markdown is not None:
         markdown.write_text(render_markdown(run.plan), encoding="utf-8")
     if fmt is PlanFormat.JSON:

@@ -22,7 +22,7 @@ from provisioner.plan.planfile import read_plan_file
 from provisioner.plan.staleness import ensure_fresh
 from provisioner.secrets.resolve import decrypt_declarations
 from provisioner.secrets.verify import project_sops
-from provisioner.state import Store
+from provisioner.state import Store, load_state_key
 
 
 @dataclass
@@ -60,7 +60,7 @@ def apply(
 ) -> ApplyRun:
     with store.lock("apply", timeout=lock_timeout):
         if plan_file is not None:
-            saved = read_plan_file(plan_file)
+            saved = read_plan_file(plan_file, load_state_key(config))
             if saved.workspace != store.workspace:
                 raise ProvisionerError(
                     f"{plan_file} is a plan for workspace {saved.workspace!r}, not {store.workspace!r}",
