@@ -3,6 +3,8 @@
 A plan is bound to the state it was made against (lineage + serial) and to what the files
 produced (a desired digest per declared resource). ``stale_reasons`` re-checks both and
 names what moved: the state writes since the plan, and each file whose content changed.
+A plan made before its workspace existed (lineage ``""``, serial 0) still holds for a workspace
+created since, as long as nothing was written to it (still serial 0).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from provisioner.state.records import HistoryEntry, Snapshot
 def _state_reasons(plan: Plan, snapshot: Snapshot, history: Sequence[HistoryEntry]) -> list[str]:
     if snapshot.workspace != plan.workspace:
         return [f"the plan is for workspace {plan.workspace!r}, the state is workspace {snapshot.workspace!r}"]
-    if snapshot.lineage != plan.lineage:
+    # lineage "": made before the workspace existed; the serial check below still applies (0 then).
+    if plan.lineage not in (snapshot.lineage, ""):
         return [f"the state was replaced since the plan (lineage {plan.lineage[:8]} in the plan, "
                 f"{snapshot.lineage[:8]} now)"]
     if snapshot.serial == plan.serial:
