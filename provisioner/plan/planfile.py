@@ -139,8 +139,16 @@ def plan_from_bytes(data: bytes, state_key: bytes, *, source: str = "plan file")
 def write_plan_file(plan: Plan, path: Path, state_key: bytes) -> None:
     """Write atomically (temp file in the same directory, then rename), with its MAC; it holds no secret."""
     document = plan_to_dict(plan)
-    document[MAC_FIELD] = plan_file_mac(state_key, document)
-    text = json.dumps(document, indent=2, sort_keys=False, allow_nan=False) + "\n"
+    try:
+        document[MAC_FIELD] = plan_file_mac(state_key, document)
+        text = json.dumps(document, indent=2, sort_keys=False, allow_nan=False) + "\n"
+    except (ValueError, UnicodeEncodeError):  # NaN or a lone surrogate: the reader would refuse it
+        raise ProvisionerError(f"{path}: cannot write the plan: a value in it is not valid JSON text "
+                               "(NaN, Infinity or a lone surrogate)", code="plan-file") from None
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # os.replace would replace the link or the device itself (as root: /dev/null with a regular file)
+        raise ProvisionerError(f"{path}: not a regular file; plan --out writes a new or regular file",
+                               code="plan-file", hint="choose another path, e.g. plan.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

@@ -51,7 +51,8 @@ class SummaryFile(_Strict):
 
 
 class PlanFileDocument(_Strict):
-    format_version: Literal[1]  # plan.model.FORMAT_VERSION; checked first, with its own message
+    # plan.model.FORMAT_VERSION; its value is checked first, with its own message. Not Literal[1]: that takes True.
+    format_version: Annotated[int, Field(ge=1, le=1)]
     tool_version: str
     workspace: Name
     lineage: Annotated[str, StringConstraints(max_length=64)]

@@ -8,8 +8,10 @@ refused with a message and never a traceback or a hang.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -155,7 +157,7 @@ def test_a_50_mb_document_is_refused(tmp_path):
 
 
 def test_dev_zero_is_refused_without_reading_it():
-    refused(__import__("pathlib").Path("/dev/zero"), "not a regular file")
+    refused(Path("/dev/zero"), "not a regular file")
 
 
 def test_a_fifo_is_refused_without_blocking(tmp_path):
@@ -186,3 +188,30 @@ def test_deep_nesting_leaves_the_recursion_limit_alone(tmp_path):
     limit = sys.getrecursionlimit()
     refused(path, "nested")
     assert sys.getrecursionlimit() == limit
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "symlink", "directory"])
+def test_plan_out_never_replaces_something_that_is_not_a_regular_file(plan_path, tmp_path, kind):
+    plan = read_plan_file(plan_path, KEY)
+    target = tmp_path / "out.json"
+    if kind == "device":
+        target = Path("/dev/null")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "symlink":
+        target.symlink_to(plan_path)
+    else:
+        target.mkdir()
+    with pytest.raises(ProvisionerError) as exc:
+        write_plan_file(plan, target, KEY)
+    assert exc.value.code == "plan-file"
+    assert Path("/dev/null").is_char_device()
+
+
+def test_a_plan_that_cannot_be_json_is_not_written(plan_path, tmp_path):
+    plan = read_plan_file(plan_path, KEY)
+    bad = dataclasses.replace(plan, workspace="\ud800")
+    with pytest.raises(ProvisionerError) as exc:
+        write_plan_file(bad, tmp_path / "out.json", KEY)
+    assert exc.value.code == "plan-file"
+    assert not (tmp_path / "out.json").exists()
