@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -89,9 +90,18 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _quoted(text: str) -> str:
-    """A key for a message: ASCII only, control characters and surrogates escaped, bounded."""
+_PLAIN = re.compile(r"[\w.\-/@:\[\]]{1,80}", re.ASCII)
+
+
+def printable(text: str) -> str:
+    """A key or path from the input, safe to print: as is when plain, else quoted with every control
+    character, escape sequence and surrogate escaped (a hostile key cannot forge a line in a CI log)."""
+    if _PLAIN.fullmatch(text):
+        return text
     return json.dumps(text[:60] + ("…" if len(text) > 60 else ""), ensure_ascii=True)
+
+
+_quoted = printable
 
 
 def _is_unicode(text: str) -> bool:

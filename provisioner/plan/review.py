@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from provisioner.canonical import canonical_json
+from provisioner.plan.json_input import printable
 from provisioner.plan.model import Change, Plan
 from provisioner.plan.normalise import flatten
 from provisioner.plan.planfile import MODIFIED_HINT, PlanFileModified
@@ -37,14 +38,14 @@ def _spec_paths(side: str, saved: Mapping[str, Any] | None, fresh: Mapping[str, 
     flat_saved, flat_fresh = flatten(saved), flatten(fresh)
     if not _same(saved, fresh) and _same(flat_saved, flat_fresh):
         return [side]  # differs only in shape (e.g. an empty mapping added)
-    return [f"{side}.{p}" for p in sorted(set(flat_saved) | set(flat_fresh))
+    return [f"{side}.{printable(p)}" for p in sorted(set(flat_saved) | set(flat_fresh))
             if p not in flat_saved or p not in flat_fresh or not _same(flat_saved[p], flat_fresh[p])]
 
 
 def _field_paths(saved: Change, fresh: Change) -> list[str]:
     old = {f.path: (f.before, f.after) for f in saved.fields}
     new = {f.path: (f.before, f.after) for f in fresh.fields}
-    paths = [f"fields[{p}]" for p in sorted(set(old) | set(new))
+    paths = [f"fields[{printable(p)}]" for p in sorted(set(old) | set(new))
              if p not in old or p not in new or not _same(old[p], new[p])]
     if not paths and [f.path for f in saved.fields] != [f.path for f in fresh.fields]:
         paths = ["fields (order)"]

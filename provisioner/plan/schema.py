@@ -11,7 +11,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=253)]
+from provisioner.plan.json_input import printable
+
+# Names and addresses are printed in messages: plain characters only (DESIGN §3 allows fewer still).
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,252}$")]
+Path = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Count = Annotated[int, Field(ge=0)]
 ActionName = Literal["create", "update", "delete", "no-op"]
@@ -22,7 +26,7 @@ class _Strict(BaseModel):
 
 
 class FieldChangeFile(_Strict):
-    path: Name
+    path: Path
     before: Any
     after: Any
 
@@ -37,7 +41,7 @@ class ChangeFile(_Strict):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     fields: list[FieldChangeFile]
-    sensitive_changed: list[Name]
+    sensitive_changed: list[Path]
     desired_digest: Digest | None
     blocked: str | None
 
@@ -68,7 +72,7 @@ class PlanFileDocument(_Strict):
 def _where(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{printable(part)}" if out else printable(part))
     return out or "(the document)"
 
 

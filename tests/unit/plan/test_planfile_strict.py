@@ -215,3 +215,12 @@ def test_a_plan_that_cannot_be_json_is_not_written(plan_path, tmp_path):
         write_plan_file(bad, tmp_path / "out.json", KEY)
     assert exc.value.code == "plan-file"
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_hostile_key_cannot_forge_a_line_in_the_message(plan_path):
+    """An unknown key is named before the MAC is checked: its control characters are escaped."""
+    forged = "\x1b[2J\r\nfake: applied create connection.x | test: ok"
+    tamper(plan_path, setter(forged, 1))
+    error = refused(plan_path, "unknown field")
+    assert "\x1b" not in error.message and "\r" not in error.message and "\n" not in error.message
+    assert "\\u001b" in error.message

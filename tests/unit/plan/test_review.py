@@ -139,3 +139,13 @@ def test_a_plan_made_before_the_workspace_existed_holds_while_it_is_empty(world)
     written = dataclasses.replace(created, serial=1)
     assert stale_reasons(saved, written, [], make(decls, written)) == [
         "the state changed since the plan (serial 0 then, 1 now)"]
+
+
+def test_a_hostile_key_in_after_is_escaped_in_the_message(world):
+    decls, snap = world
+    fresh = make(decls, snap)
+    change = fresh.change("connection.new")
+    forged = "x\x1b[2J\r\nfake: applied"
+    after = {**change.after, "spec": {**change.after["spec"], forged: 1}}
+    (found,) = differences(replace_change(fresh, "connection.new", after=after), fresh)
+    assert "\x1b" not in found and "\n" not in found and "\\u001b" in found
