@@ -19,6 +19,7 @@ from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
 from provisioner.render.formats import OutputFormat
 from provisioner.render.plan import markdown_text, render_human, render_json, render_markdown
+from provisioner.state import load_state_key
 
 PLAN_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.MARKDOWN)
 
@@ -51,7 +52,7 @@ def plan_command(
     if run.diagnostics:
         render_diagnostics(run.diagnostics.sorted(), err)
     if out is not None:
-        write_plan_file(run.plan, out)
+        write_plan_file(run.plan, out, load_state_key(config))
     if markdown is not None:
         markdown.write_text(markdown_text(run.plan), encoding="utf-8")
     if fmt is OutputFormat.JSON:

@@ -21,10 +21,11 @@ from provisioner.declarations.declaration import Declaration
 from provisioner.errors import InvalidInputError, ProvisionerError
 from provisioner.plan.model import Action, Plan
 from provisioner.plan.planfile import read_plan_file
+from provisioner.plan.review import ensure_reviewed
 from provisioner.plan.staleness import ensure_fresh
 from provisioner.secrets.resolve import decrypt_declarations
 from provisioner.secrets.verify import project_sops
-from provisioner.state import Store
+from provisioner.state import Store, load_state_key
 
 
 @dataclass
@@ -64,7 +65,7 @@ def apply(
     with after("released"), store.lock("apply", timeout=lock_timeout):
         checkpoint("locked")
         if plan_file is not None:
-            saved = read_plan_file(plan_file)
+            saved = read_plan_file(plan_file, load_state_key(config))
             if saved.workspace != store.workspace:
                 raise ProvisionerError(
                     f"{plan_file} is a plan for workspace {saved.workspace!r}, not {store.workspace!r}",
@@ -72,7 +73,8 @@ def apply(
             run = make_plan(config, store, paths=paths, targets=saved.targets, allow_delete=saved.allow_delete,
                             parallelism=options.parallelism)
             ensure_fresh(saved, store.snapshot(), store.history(), run.plan)
-            plan = saved
+            ensure_reviewed(saved, run.plan)
+            plan = run.plan  # what the files say, proven equal to what was reviewed; never the file's `after`
         else:
             run = make_plan(config, store, paths=paths, targets=targets, allow_delete=allow_delete,
                             parallelism=options.parallelism)

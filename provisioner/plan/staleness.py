@@ -3,6 +3,8 @@
 A plan is bound to the state it was made against (lineage + serial) and to what the files
 produced (a desired digest per declared resource). ``stale_reasons`` re-checks both and
 names what moved: the state writes since the plan, and each file whose content changed.
+A plan made before its workspace existed (lineage ``""``, serial 0) still holds for a workspace
+created since, as long as nothing was written to it (still serial 0).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Where the key comes from (environment, key file) is ``provisioner.state.state_key``. The key is
 never used directly: HKDF-SHA256
-derives one independent key per purpose (sealing, fingerprints, record MACs, the key check), so a
-value computed for one purpose is useless for another.
+derives one independent key per purpose (sealing, fingerprints, record MACs, the key check, plan-file
+MACs), so a value computed for one purpose is useless for another.
 """
 
 from __future__ import annotations
@@ -69,13 +69,15 @@ class StateKeys:
     fingerprint: bytes = field(repr=False)
     mac: bytes = field(repr=False)
     check: bytes = field(repr=False)
+    plan: bytes = field(repr=False)  # authenticates plan files (provisioner.plan.authentication)
 
     @classmethod
     def derive(cls, key: bytes) -> StateKeys:
         if len(key) != KEY_BYTES:
             raise ConfigError(f"the state key must be {KEY_BYTES} bytes, got {len(key)}", hint=KEYGEN_HINT)
         return cls(seal=_derive(key, "seal"), fingerprint=_derive(key, "fingerprint"),
-                   mac=_derive(key, "record-mac"), check=_derive(key, "key-check"))
+                   mac=_derive(key, "record-mac"), check=_derive(key, "key-check"),
+                   plan=_derive(key, "plan-file"))
 
     def key_check(self, workspace: str) -> str:
         """A value stored per workspace that tells "wrong key" apart from tampering without revealing the key."""

@@ -21,7 +21,7 @@ class Record:
     spec: Mapping[str, Any]  # the normalised declaration with secret fields removed
     fingerprints: Mapping[str, str]  # secret path ("spec.auth.accessToken") -> keyed fingerprint (hex)
     sops_digests: Mapping[str, str]  # secret path -> sha256 (hex) of the committed ENC[...] text
-    last_test: Mapping[str, Any] | None  # {"outcome": "ok", "status": 200, "elapsed_ms": 12.3, ...} (0.1 wrote elapsedMs)
+    last_test: Mapping[str, Any] | None  # {"outcome": "ok", "status": 200, "elapsed_ms": 12.3, ...}; 0.1: elapsedMs
     applied_at: datetime
     applied_by: str
     git_commit: str | None

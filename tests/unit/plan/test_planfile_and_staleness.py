@@ -13,6 +13,8 @@ from provisioner.plan.staleness import ensure_fresh, stale_reasons
 from provisioner.state.records import HistoryEntry
 from tests.unit.plan.builders import CountingDecryptor, connection_doc, declaration, fingerprint, record_for, snapshot
 
+KEY = bytes(range(32))
+
 
 def make(decls, snap, **kw):
     return diff(decls, snap, fingerprint=fingerprint, decrypt=CountingDecryptor(), **kw).plan
@@ -33,8 +35,8 @@ def test_plan_file_round_trips(tmp_path, world):
     decls, snap = world
     plan = make(decls, snap)
     path = tmp_path / "plan.json"
-    write_plan_file(plan, path)
-    again = read_plan_file(path)
+    write_plan_file(plan, path, KEY)
+    again = read_plan_file(path, KEY)
     assert plan_to_dict(again) == plan_to_dict(plan)
     raw = json.loads(path.read_text())
     assert raw["format_version"] == 1 and raw["serial"] == 7 and raw["lineage"] == snap.lineage
@@ -46,7 +48,7 @@ def test_plan_file_round_trips(tmp_path, world):
 def test_plan_file_holds_no_secret_value(tmp_path, world):
     decls, snap = world
     path = tmp_path / "plan.json"
-    write_plan_file(make(decls, snap), path)
+    write_plan_file(make(decls, snap), path, KEY)
     text = path.read_text()
     for value in ("rotated", "cs-new", "at-new", "ts-new", "at-kept"):
         assert value not in text
@@ -61,7 +63,7 @@ def test_damaged_or_foreign_plan_files_are_refused(raw):
 
 def test_missing_plan_file_is_a_clear_error(tmp_path):
     with pytest.raises(ProvisionerError, match="no such plan file"):
-        read_plan_file(tmp_path / "nope.json")
+        read_plan_file(tmp_path / "nope.json", KEY)
 
 
 def test_unchanged_world_is_fresh(world):
