@@ -40,7 +40,7 @@ def apply_with(store, decls, target, *, fail: set[str] = frozenset(), **opts):
     result = diff(decls, store.snapshot(), fingerprint=store.fingerprint, decrypt=CountingDecryptor(),
                   allow_delete=opts.pop("allow_delete", False))
     decrypted = {a: dataclasses.replace(d, decrypted=True) for a, d in result.declarations.items()}
-    options = ApplyOptions(actor="tester", tester=lambda d, agents: BAD if d.name in fail else OK, target=target,
+    options = ApplyOptions(actor="tester", prober=lambda d, agents: BAD if d.name in fail else OK, target=target,
                            **opts)
     return execute(result.plan, decrypted, store, options)
 
@@ -173,7 +173,7 @@ def test_skip_test_skips_the_remote_test_but_still_puts(store):
 
 
 def test_the_local_target_is_the_default_and_records_no_outputs(store):
-    assert isinstance(ApplyOptions(actor="x", tester=lambda d, a: OK).target, LocalTarget)
+    assert isinstance(ApplyOptions(actor="x", prober=lambda d, a: OK).target, LocalTarget)
     report = apply_with(store, decls_named("a"), LocalTarget())
     assert report.ok
     assert dict(store.snapshot().records["connection.a"].target_outputs) == {}
