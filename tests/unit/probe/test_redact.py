@@ -127,4 +127,4 @@ def test_a_long_hostile_text_is_redacted_in_linear_time():
     """Literal search, no backtracking: a text built to make a regex backtrack costs nothing special."""
     text = ("%25" * 20000) + ("%2525" * 20000) + "%25x"
     assert Redactor([SECRET]).clean(text, 100).endswith("…")
-    assert Redactor(["%25%25%25%25%25x"]).clean(text, 100) == REDACTED  # a part of it is everywhere
+    assert Redactor(["%25%25%25%25%25x"]).clean(text, 100).startswith(REDACTED)  # a part of it is everywhere
