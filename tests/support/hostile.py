@@ -9,7 +9,8 @@ oauth_signature percent-decoded; ``plaintext``: it decoded twice; ``head``: the 
 head) in one ENCODING, placed WHERE (``body``: a 401 JSON message at offset 469, ``params``:
 a Magento parameter, ``split``: half in the message and half in a parameter, ``location``:
 a redirect, ``type``: the Content-Type, ``403``/``500``: a JSON message with that status).
-``tls_base_uri()`` is an HTTPS listener whose certificate no client trusts.
+``tls_base_uri(mode)`` serves the same modes over HTTPS, with a certificate issued by a
+throwaway CA (``ca_file``): untrusted unless a connection's caBundle names it.
 
 ``leaks(text, secrets)`` is the scanner the tests use: it is written apart from the
 redactor on purpose (a shared bug would hide itself).
@@ -69,7 +70,9 @@ class HostileServer:
     def __init__(self, tls_dir: Path) -> None:
         self._plain = socket.create_server(("127.0.0.1", 0))
         self._tls = socket.create_server(("127.0.0.1", 0))
-        self._context = generate_tls_files(tls_dir).server_context()
+        files = generate_tls_files(tls_dir)
+        self.ca_file = str(files.ca_file)  # trusted by a connection whose caBundle names it
+        self._context = files.server_context()
         self._open: list[socket.socket] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -80,8 +83,9 @@ class HostileServer:
     def base_uri(self, mode: str) -> str:
         return f"http://127.0.0.1:{self._plain.getsockname()[1]}/{mode}/rest"
 
-    def tls_base_uri(self) -> str:
-        return f"https://127.0.0.1:{self._tls.getsockname()[1]}/tls/rest"
+    def tls_base_uri(self, mode: str = "healthy") -> str:
+        """The same modes over HTTPS, with a certificate only ``ca_file`` vouches for."""
+        return f"https://127.0.0.1:{self._tls.getsockname()[1]}/{mode}/rest"
 
     @staticmethod
     def echo_modes() -> list[str]:

@@ -81,7 +81,7 @@ def fault_targets(server: HostileServer, creds: Creds) -> list:
                for name, mode, label in FAULTS]
     refused = f"http://127.0.0.1:{closed_port()}/rest"
     targets += [
-        target(server.tls_base_uri(), oauth, name="tls-self-signed", timeout_seconds=5.0),
+        target(server.tls_base_uri("healthy"), oauth, name="tls-self-signed", timeout_seconds=5.0),
         target("http://no-such-host.invalid/rest", oauth, name="dns", timeout_seconds=5.0),
         target(refused, oauth, name="refused", timeout_seconds=5.0),
         target("http://127.0.0.1:99999/rest", oauth, name="port-99999"),
