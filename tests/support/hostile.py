@@ -281,9 +281,10 @@ WINDOW = 10  # any run of this many characters of a secret, in any encoding, cou
 
 def secret_forms(secret: str) -> set[str]:
     """``secret`` in every encoding the echo server uses, plus base64 at the three byte alignments."""
-    forms = {encode(secret) for name, encode in ENCODINGS.items() if name != "ansi-split"}
-    for pad in (1, 2):
-        forms.add(base64.b64encode(b"\0" * pad + secret.encode()).decode()[4:-4])
+    forms = {encode(secret) for name, encode in ENCODINGS.items() if name not in ("ansi-split", "base64", "base64url")}
+    for pad in (0, 1, 2):  # the characters that depend on the secret alone, wherever it sits in the encoded text
+        core = base64.b64encode(b"\0" * pad + secret.encode()).decode()[4 if pad else 0:-4]
+        forms |= {core, core.replace("+", "-").replace("/", "_")}
     return {f for f in forms if len(f) >= 4}
 
 

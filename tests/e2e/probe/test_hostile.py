@@ -59,7 +59,9 @@ def hostile_creds() -> Creds:
 
 
 def everything(result: ProbeResult) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False) + repr(result) + result.label
+    """Every field as is (a JSON dump would double the backslash of an echoed ``\\u`` escape), and more."""
+    fields = "\n".join(str(value) for value in result.to_dict().values())
+    return "\n".join([fields, json.dumps(result.to_dict(), ensure_ascii=False), repr(result), result.label])
 
 
 def assert_no_leak(results: list[ProbeResult], secrets: list[str]) -> None:
