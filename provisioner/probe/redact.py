@@ -32,7 +32,7 @@ from urllib.parse import quote, quote_plus
 REDACTED = "[redacted]"
 MIN_SECRET = 4  # shorter values would redact ordinary words; Magento's secrets are 32 characters
 MIN_TAIL = 4  # a secret's beginning this long, at the end of a truncated text, is redacted
-_LONG_SECRET = 256  # a PEM key: redacted line by line
+_LONG_SECRET = 256  # a longer multi-line secret (a PEM key) is redacted line by line
 WINDOW = 8  # any run of this many characters of a secret (in any encoding) is redacted too
 _WINDOWED = 128  # secrets up to this long (keys, tokens, signatures; not a whole header) get windows
 
@@ -110,10 +110,10 @@ def _base64_cores(data: bytes) -> set[str]:
 
 
 def _pieces(secrets: Iterable[str]) -> list[tuple[str, bool]]:
-    """(piece, whole) pairs, longest first; a long secret (a PEM key) is split into its lines."""
+    """(piece, whole) pairs, longest first; a long multi-line secret (a PEM key) is split into its lines."""
     pieces: dict[str, bool] = {}
     for secret in secrets:
-        whole = len(secret) <= _LONG_SECRET
+        whole = len(secret) <= _LONG_SECRET or "\n" not in secret.strip()  # a long header stays whole
         for part in ([secret] if whole else secret.splitlines()):
             if len("".join(part.split())) >= MIN_SECRET:
                 pieces[part.strip()] = pieces.get(part.strip(), False) or whole
