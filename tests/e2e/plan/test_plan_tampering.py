@@ -63,7 +63,7 @@ def kind_agent(doc):
 def action_noop(doc):
     for address in ("connection.alpha", "connection.gamma"):
         change_of(doc, address)["action"] = "no-op"
-    doc["summary"].update({"create": 0, "update": 0, "no-op": 2})
+    doc["summary"].update({"create": 0, "update": 0, "noop": 2})
     doc["has_changes"] = False
 
 
