@@ -149,6 +149,12 @@ class SqlStore:
             w.log("delete", address, actor=actor)
         return w.serial
 
+    def quarantine(self, address: str, *, actor: str) -> int:
+        return self.set_aside(address, actor=actor, keep=True)
+
+    def remove(self, address: str, *, actor: str) -> int:
+        return self.set_aside(address, actor=actor, keep=False)
+
     def set_aside(self, address: str, *, actor: str, keep: bool) -> int:
         """``state quarantine`` (``keep``: the row moves to the quarantine table) or ``state rm``: the record
         leaves the workspace and its chain, sound or tampered, with a history entry."""
