@@ -8,6 +8,8 @@ others; writes to it are refused until it is quarantined or removed.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from provisioner.errors import StateError
@@ -162,8 +164,6 @@ def test_a_0_1_state_gets_its_chain_on_the_first_keyed_open_and_then_catches_a_d
 
 
 def test_history_stays_valid_across_a_rekey(store: Store, state_url: str, key: bytes) -> None:
-    import os
-
     store.put(connection("a"), action="create", actor="t")
     new_key = os.urandom(32)
     store.rekey(new_key, actor="t")
