@@ -99,7 +99,9 @@ class Writer:
         assert row.chain is not None
         history.check_head(tx, workspace, row.chain.history)
         self.tx, self.keys, self.workspace, self.lineage = tx, keys, workspace, row.lineage
+        self._keys_found = keys
         self.serial = row.serial + 1 if bump else row.serial
+        self._found = row.chain
         self.chain: Chain = replace(row.chain, serial=self.serial)
 
     def log(self, action: str, address: str | None, *, actor: str, outcome: str = "ok",
@@ -110,4 +112,6 @@ class Writer:
         self.chain = replace(self.chain, history=head)
 
     def finish(self) -> None:
-        store_chain(self.tx, self.keys, self.workspace, self.lineage, self.chain)
+        """Store the advanced chain (and serial); a transaction that changed nothing (a lease poll) writes nothing."""
+        if self.chain != self._found or self.keys is not self._keys_found:
+            store_chain(self.tx, self.keys, self.workspace, self.lineage, self.chain)
