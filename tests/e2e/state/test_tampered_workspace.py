@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from provisioner.sandbox import Sandbox
 from tests.integration.state.helpers import raw_sql
-from tests.integration.state.tamper import copy_row, restore_row
+from tests.integration.state.tamper import copy_row, drop_triggers, restore_row, restore_triggers
 from tests.support.magento import Creds
 from tests.support.project import Project, summary
 
@@ -88,3 +89,59 @@ def test_a_key_file_inside_the_repository_or_readable_by_others_draws_a_warning(
     assert "warning: the state key file" in done.stderr and "inside the repository" in done.stderr
     assert "readable by group or others (mode 0644)" in done.stderr
     assert "no state exists yet" in done.stderr  # a warning, not the error
+
+
+def _lower_serial(project: Project) -> str:
+    raw_sql(project.state_url, "UPDATE workspaces SET serial = serial - 1")
+    return "its serial was lowered"
+
+
+def _edit_chain(project: Project) -> str:
+    raw_sql(project.state_url, "UPDATE workspaces SET chain = replace(chain, ?, ?)",
+            ('"records":[[', '"records":[["x",1,"y"],['))
+    return "its integrity chain was changed outside provisioner"
+
+
+def _edit_history(project: Project) -> str:
+    drop_triggers(project.state_url)
+    raw_sql(project.state_url, "UPDATE history SET actor = 'nobody' WHERE id = (SELECT MIN(id) FROM history)")
+    restore_triggers(project.state_url)
+    return "history of workspace default failed its integrity check: row"
+
+
+def _drop_trigger(project: Project) -> str:
+    drop_triggers(project.state_url)
+    return "append-only trigger(s)"
+
+
+def _delete_history(project: Project) -> str:
+    drop_triggers(project.state_url)
+    raw_sql(project.state_url, "DELETE FROM history WHERE id = (SELECT MAX(id) FROM history)")
+    restore_triggers(project.state_url)
+    return "rows, the workspace chain records"
+
+
+@pytest.mark.parametrize("tamper", [_lower_serial, _edit_chain, _edit_history, _drop_trigger, _delete_history])
+def test_workspace_level_tampering_refuses_plan_and_apply_and_applies_nothing(
+        project: Project, sandbox: Sandbox, creds: Creds, tamper: Callable[[Project], str]) -> None:
+    project.write_connection("shop", sandbox.base_uri, creds)
+    assert project.cli("apply", "--auto-approve").returncode == 0
+    project.write_connection("b2b", sandbox.base_uri, creds)  # a change waiting to be applied
+    what = tamper(project)
+    before = raw_sql(project.state_url, "SELECT address, serial, mac FROM records ORDER BY address")
+    for args in (("plan",), ("apply", "--auto-approve"), ("test", "--from", "state"), ("state", "history")):
+        done = project.cli(*args)
+        assert done.returncode == 1, (args, summary(done))
+        assert what in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
+        project.assert_no_secret(done.stdout, done.stderr)
+    assert raw_sql(project.state_url, "SELECT address, serial, mac FROM records ORDER BY address") == before
+
+
+def test_a_wrong_key_is_refused_as_such_and_applies_nothing(project: Project, sandbox: Sandbox, creds: Creds) -> None:
+    project.write_connection("shop", sandbox.base_uri, creds)
+    assert project.cli("apply", "--auto-approve").returncode == 0
+    project.write_connection("b2b", sandbox.base_uri, creds)
+    wrong = {"PROVISIONER_STATE_KEY": base64.b64encode(os.urandom(32)).decode()}
+    done = project.cli("apply", "--auto-approve", env=wrong)
+    assert done.returncode == 1 and "wrong state key" in done.stderr and "integrity" not in done.stderr
+    assert sorted(project.records()) == ["connection.shop"]
