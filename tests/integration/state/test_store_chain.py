@@ -171,3 +171,25 @@ def test_history_stays_valid_across_a_rekey(store: Store, state_url: str, key: b
     with open_store(state_url, workspace="default", key=new_key) as reopened:
         assert [e.action for e in reopened.history()] == ["create", "rekey", "create"]
         assert not reopened.snapshot().tampered
+
+
+def test_a_rekey_is_refused_while_a_record_is_tampered(store: Store, state_url: str, key: bytes) -> None:
+    store.put(connection("a"), action="create", actor="t")
+    store.put(connection("b"), action="create", actor="t")
+    raw_sql(state_url, "DELETE FROM records WHERE address = ?", ("connection.b",))
+    with pytest.raises(StateError, match=r"connection\.b .*missing.*before a rekey"):
+        store.rekey(os.urandom(32), actor="t")
+    store.remove("connection.b", actor="ops")
+    new_key = os.urandom(32)
+    store.rekey(new_key, actor="t")
+    with open_store(state_url, workspace="default", key=new_key) as reopened:
+        assert list(reopened.snapshot().records) == ["connection.a"]
+        assert [e.action for e in reopened.history()] == ["create", "create", "rm", "rekey"]
+
+
+def test_a_delete_of_a_tampered_record_is_refused(store: Store, state_url: str) -> None:
+    store.put(connection("a"), action="create", actor="t")
+    raw_sql(state_url, "UPDATE records SET applied_by = 'x' WHERE address = ?", ("connection.a",))
+    with pytest.raises(StateError, match="refused until it is quarantined or removed"):
+        store.delete("connection.a", actor="t")
+    assert raw_sql(state_url, "SELECT COUNT(*) FROM records")[0][0] == 1
