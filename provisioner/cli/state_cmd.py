@@ -1,7 +1,8 @@
-"""``provisioner state list|show|history|locks|unlock|rekey``: inspect and repair the stored state."""
+"""``provisioner state list|show|history|locks|unlock|rekey|quarantine|rm``: inspect and repair the stored state."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,9 +11,10 @@ import typer
 from provisioner.cli import view
 from provisioner.cli.options import HUMAN_JSON, LockTimeoutOpt, WorkspaceOpt, format_option
 from provisioner.cli.root import app
-from provisioner.commands.state_admin import rekey_state, unlock_state
+from provisioner.commands.state_admin import rekey_state, set_aside, unlock_state
 from provisioner.commands.state_read import list_state, show_state, state_history, state_locks
 from provisioner.config import load_config
+from provisioner.errors import ProvisionerError
 from provisioner.render.formats import OutputFormat
 from provisioner.render.state import print_state
 
@@ -74,3 +76,28 @@ def rekey_cmd(new_key_file: Annotated[Path, typer.Option(
     fmt = view.choose(fmt)
     config = load_config(require_project=True)
     print_state(rekey_state(config, new_key_file, lock_timeout=lock_timeout, workspace=workspace), fmt)
+
+
+NameArg = Annotated[str, typer.Argument(metavar="NAME", help="Record address (connection.NAME) or name.")]
+
+
+@state_app.command("quarantine")
+def quarantine_cmd(name: NameArg, fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
+    """Move a (tampered) record aside: kept for inspection, no longer used. Needs the key; recorded in history."""
+    fmt = view.choose(fmt)
+    print_state(set_aside(load_config(require_project=True), name, keep=True, workspace=workspace), fmt)
+
+
+@state_app.command("rm")
+def rm_cmd(name: NameArg, yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+           fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
+    """Remove a record from the state (its secrets too). Needs the key; recorded in history."""
+    fmt = view.choose(fmt)
+    config = load_config(require_project=True)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise ProvisionerError(f"refusing to remove {name} without confirmation: no terminal to ask on",
+                                   code="not-approved", hint="pass --yes")
+        if not typer.confirm(f"Remove {name} from the state?", default=False):
+            raise ProvisionerError(f"{name} was not removed", code="not-approved")
+    print_state(set_aside(config, name, keep=False, workspace=workspace), fmt)

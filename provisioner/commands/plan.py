@@ -57,6 +57,10 @@ def make_plan(
     diagnostics = Diagnostics()
     diagnostics.extend(loaded.diagnostics)
     diagnostics.extend(result.diagnostics)
+    for address, why in sorted(snapshot.tampered.items()):  # left out of the snapshot; the rest is planned
+        diagnostics.warning("state-tampered", f"record {address} in the state failed its integrity check ({why})",
+                            hint=f"inspect it, then `provisioner state quarantine {address}` or "
+                                 f"`provisioner state rm {address}`; until then it cannot be applied")
     if diagnostics.has_errors:
         raise InvalidInputError(diagnostics, "cannot plan: the secrets could not be decrypted")
     return PlanRun(result.plan, diagnostics, result.declarations, result.decrypted_files, tuple(loaded.files))

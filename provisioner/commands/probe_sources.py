@@ -21,6 +21,7 @@ from provisioner.commands.workspace import load_valid
 from provisioner.config import ProjectConfig
 from provisioner.declarations.models import Agent, Connection
 from provisioner.errors import InvalidInputError, StateError
+from provisioner.render.state import warn_tampered
 from provisioner.secrets.resolve import decrypt_declarations
 from provisioner.secrets.verify import project_sops
 from provisioner.state import Store
@@ -61,7 +62,9 @@ def resource_from_record(record: Record, secrets: Mapping[str, str]) -> Connecti
 def connections_from_store(store: Store) -> tuple[list[Connection], list[Agent]]:
     connections: list[Connection] = []
     agents: list[Agent] = []
-    for record in store.snapshot().records.values():
+    snapshot = store.snapshot()
+    warn_tampered(snapshot.workspace, snapshot.tampered)  # the others are still tested
+    for record in snapshot.records.values():
         if record.kind not in ("Connection", "Agent"):
             continue
         resource = resource_from_record(record, store.unseal(record.address))

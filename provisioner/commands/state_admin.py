@@ -1,4 +1,4 @@
-"""``state unlock`` and ``state rekey``: the two commands that repair or re-seal the state."""
+"""``state unlock``, ``state rekey``, ``state quarantine`` and ``state rm``: the commands that repair the state."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 
 from provisioner.commands.state_open import open_project_store
 from provisioner.config import ProjectConfig
+from provisioner.errors import StateError
 from provisioner.secrets.keys import read_key_file
 from provisioner.state.leases import holder_description
+from provisioner.state.records import Snapshot
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,33 @@ def rekey_state(config: ProjectConfig, new_key_file: Path, *, lock_timeout: floa
             store.rekey(new_key, actor=holder_description())
         snap = store.snapshot()
         return StateRekeyResult(store.workspace, len(snap.records), snap.serial, new_key_file)
+
+
+@dataclass(frozen=True)
+class StateSetAsideResult:
+    workspace: str
+    address: str
+    action: str  # "quarantine" | "rm"
+    serial: int
+
+
+def resolve_address(snapshot: Snapshot, name: str) -> str:
+    """A record's address from NAME (an address, or a name), among the sound and the tampered records."""
+    if name in snapshot.records or name in snapshot.tampered:
+        return name
+    matches = sorted({a for a in (*snapshot.records, *snapshot.tampered) if a.split(".", 1)[-1] == name})
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise StateError(f"{name} names several records: {', '.join(matches)}",
+                         hint="give the full address, e.g. connection.NAME")
+    raise StateError(f"no record {name} in workspace {snapshot.workspace}", hint="see `provisioner state list`")
+
+
+def set_aside(config: ProjectConfig, name: str, *, keep: bool, workspace: str | None = None) -> StateSetAsideResult:
+    """``state quarantine NAME`` (``keep``) or ``state rm NAME``: needs the key, recorded in history."""
+    with open_project_store(config, workspace) as store:
+        address = resolve_address(store.snapshot(), name)
+        actor = holder_description()
+        serial = store.quarantine(address, actor=actor) if keep else store.remove(address, actor=actor)
+        return StateSetAsideResult(store.workspace, address, "quarantine" if keep else "rm", serial)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from provisioner.commands.state_open import open_project_store
 from provisioner.config import ProjectConfig
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import short
 from provisioner.state.records import HistoryEntry, LockInfo, Record
+from provisioner.state.verify import tampered_record
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class StateListResult:
     lineage: str
     serial: int
     records: list[Record]
+    tampered: dict[str, str] = field(default_factory=dict)  # address -> why (see Snapshot.tampered)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class StateLocksResult:
 def list_state(config: ProjectConfig, workspace: str | None = None) -> StateListResult:
     with open_project_store(config, workspace) as store:
         snap = store.snapshot()
-    return StateListResult(snap.workspace, snap.lineage, snap.serial, [snap.records[a] for a in sorted(snap.records)])
+    return StateListResult(snap.workspace, snap.lineage, snap.serial, [snap.records[a] for a in sorted(snap.records)],
+                           dict(sorted(snap.tampered.items())))
 
 
 def find_record(records: Mapping[str, Record], name: str, workspace: str) -> Record:
@@ -64,6 +67,9 @@ def find_record(records: Mapping[str, Record], name: str, workspace: str) -> Rec
 def show_state(config: ProjectConfig, name: str, workspace: str | None = None) -> StateShowResult:
     with open_project_store(config, workspace) as store:
         snap = store.snapshot()
+    for address, why in snap.tampered.items():
+        if name in (address, address.split(".", 1)[-1]):
+            raise tampered_record(snap.workspace, address, why)
     return StateShowResult(snap.workspace, find_record(snap.records, name, snap.workspace))
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.markup import escape
 
-from provisioner.commands.state_admin import StateRekeyResult, StateUnlockResult
+from provisioner.commands.state_admin import StateRekeyResult, StateSetAsideResult, StateUnlockResult
 from provisioner.commands.state_read import StateHistoryResult, StateListResult, StateLocksResult, StateShowResult
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.document import print_document
@@ -17,7 +17,7 @@ from provisioner.render.formats import OutputFormat
 from provisioner.state.records import HistoryEntry, LockInfo, Record
 
 StateResult = (StateListResult | StateShowResult | StateHistoryResult | StateLocksResult | StateUnlockResult
-               | StateRekeyResult)
+               | StateRekeyResult | StateSetAsideResult)
 SENSITIVE = "(sensitive)"
 
 
@@ -55,7 +55,8 @@ def _lock(lock: LockInfo) -> dict[str, Any]:
 def to_dict(result: StateResult) -> dict[str, Any]:
     if isinstance(result, StateListResult):
         return {"workspace": result.workspace, "lineage": result.lineage, "serial": result.serial,
-                "records": [_record_row(r) for r in result.records]}
+                "records": [_record_row(r) for r in result.records],
+                "tampered": [{"address": a, "reason": why} for a, why in result.tampered.items()]}
     if isinstance(result, StateShowResult):
         r = result.record
         return {"workspace": result.workspace, **_record_row(r), "spec": r.spec, "last_test": last_test(r.last_test),
@@ -68,6 +69,9 @@ def to_dict(result: StateResult) -> dict[str, Any]:
         return {"workspace": result.workspace, "locks": [_lock(lock) for lock in result.locks]}
     if isinstance(result, StateUnlockResult):
         return {"workspace": result.workspace, "unlocked": result.lock_id}
+    if isinstance(result, StateSetAsideResult):
+        return {"workspace": result.workspace, "address": result.address, "action": result.action,
+                "serial": result.serial}
     return {"workspace": result.workspace, "records": result.records, "serial": result.serial,
             "new_key_file": str(result.new_key_file)}
 
@@ -75,10 +79,11 @@ def to_dict(result: StateResult) -> dict[str, Any]:
 def _human_lines(result: StateResult) -> list[str]:
     if isinstance(result, StateListResult):
         lines = [f"workspace {result.workspace}  lineage {result.lineage}  serial {result.serial}"]
-        width = max((len(r.address) for r in result.records), default=0)
+        width = max((len(a) for a in [*(r.address for r in result.records), *result.tampered]), default=0)
         lines += [f"  {r.address:<{width}}  serial {r.serial:<5} applied {_time(r.applied_at)} by {r.applied_by}"
                   f"  test {(r.last_test or {}).get('outcome', '-')}" for r in result.records]
-        return lines if result.records else [*lines, "  (no records)"]
+        lines += [f"  {a:<{width}}  TAMPERED: {why}" for a, why in result.tampered.items()]
+        return lines if result.records or result.tampered else [*lines, "  (no records)"]
     if isinstance(result, StateShowResult):
         r = result.record
         lines = [f"{r.address}  ({r.kind}, workspace {result.workspace}, serial {r.serial})",
@@ -97,6 +102,10 @@ def _human_lines(result: StateResult) -> list[str]:
                 f"lease until {_time(lk.expires_at)}" for lk in result.locks] or none
     if isinstance(result, StateUnlockResult):
         return [f"released lock {result.lock_id} on workspace {result.workspace}"]
+    if isinstance(result, StateSetAsideResult):
+        done = "quarantined (kept aside for inspection)" if result.action == "quarantine" else "removed"
+        return [f"{done} {result.address} in workspace {result.workspace} (serial {result.serial}); "
+                "apply re-creates it from the declarations"]
     return [f"re-sealed {result.records} records of workspace {result.workspace} under the key in "
             f"{result.new_key_file} (serial {result.serial})"]
 
@@ -108,6 +117,19 @@ def print_state(result: StateResult, fmt: OutputFormat = OutputFormat.HUMAN) -> 
     console = stdout_console()
     for line in _human_lines(result):
         console.print(escape(line), highlight=False)
+    if isinstance(result, StateListResult) and result.tampered:
+        stderr_console().print(escape(f"warning: {len(result.tampered)} record(s) failed their integrity check "
+                                      "and are left out: inspect, then `provisioner state quarantine NAME` or "
+                                      "`provisioner state rm NAME`"), style="yellow", highlight=False)
     if isinstance(result, StateRekeyResult):
         stderr_console().print("[yellow]now switch PROVISIONER_STATE_KEY / the key file to the new key: "
                                "the old key no longer opens this workspace[/yellow]")
+
+
+def warn_tampered(workspace: str, tampered: Mapping[str, str]) -> None:
+    """On stderr (never an error): the records a command left out because they failed their integrity check."""
+    for address, why in sorted(tampered.items()):
+        stderr_console().print(escape(f"warning: record {address} in workspace {workspace} failed its integrity "
+                                      f"check ({why}); it is left out. Inspect it, then `provisioner state "
+                                      f"quarantine {address}` or `provisioner state rm {address}`"),
+                               style="yellow", highlight=False)

@@ -2,14 +2,14 @@
 
 A lease is one row per workspace in ``leases``. It is taken in a write transaction, renewed by a
 heartbeat thread (its own database connection) every third of its duration, and deleted on
-release. A lease whose holder died stops being renewed and, once expired, can be taken over.
+release. A lease whose holder died stops being renewed and, once expired, can be taken over; one whose
+holder is provably gone (``state.holder``: same boot, same pid namespace) at once.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
-import re
 import socket
 import threading
 import time
@@ -18,12 +18,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from provisioner.errors import LockError
-from provisioner.state import history
+from provisioner.state import holder
 from provisioner.state.backend import Backend, Tx
 from provisioner.state.records import LockInfo
 
 POLL_SECONDS = 0.2
-_COLUMNS = "lock_id, workspace, operation, holder, created_at, expires_at"
+_COLUMNS = "lock_id, workspace, operation, holder, created_at, expires_at, identity"
 
 
 def holder_description() -> str:
@@ -44,7 +44,8 @@ def holder_description() -> str:
 
 def _info(row: tuple[object, ...]) -> LockInfo:
     return LockInfo(lock_id=str(row[0]), workspace=str(row[1]), operation=str(row[2]), holder=str(row[3]),
-                    created_at=datetime.fromisoformat(str(row[4])), expires_at=datetime.fromisoformat(str(row[5])))
+                    created_at=datetime.fromisoformat(str(row[4])), expires_at=datetime.fromisoformat(str(row[5])),
+                    identity=holder.from_column(row[6]))
 
 
 def current(tx: Tx, workspace: str) -> LockInfo | None:
@@ -72,33 +73,17 @@ def check_writer(tx: Tx, workspace: str, held: str | None) -> None:
         raise busy_error(lease)
 
 
-_HOLDER = re.compile(r"@(?P<host>[^ ]+) pid=(?P<pid>\d+)(?: |$)")
-
-
 def holder_is_dead(lease: LockInfo) -> bool:
-    """True when the holder ran on this host and its process is gone (killed): no need to wait for expiry.
-
-    Only provable on the same host; a holder elsewhere is trusted until its lease expires.
-    """
-    match = _HOLDER.search(lease.holder)
-    if match is None or match["host"] != socket.gethostname():
-        return False
-    pid = int(match["pid"])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # alive, owned by another user
-    return False
+    """True when the holder provably ran on this machine's boot, in this pid namespace, and is gone
+    (``state.holder``); a holder elsewhere, or one that recorded no identity, is trusted until expiry."""
+    return holder.is_dead(lease.identity)
 
 
-def try_take(tx: Tx, workspace: str, *, serial: int, operation: str, holder: str,
+def try_take(tx: Tx, workspace: str, *, log: Callable[[str, str], None], operation: str, holder_text: str,
              seconds: float, lock_id: str | None = None) -> tuple[LockInfo, bool]:
     """Take the lease (as ``lock_id``, a fresh one by default) if free, expired or held by a dead
-    process on this host (``(ours, True)``); otherwise ``(the live lease that blocks, False)``."""
+    process (``(ours, True)``); otherwise ``(the live lease that blocks, False)``. A takeover is
+    recorded through ``log(action, detail)`` (the caller's chained history)."""
     now = tx.now().astimezone(UTC)
     lease = current(tx, workspace)
     dead = lease is not None and holder_is_dead(lease)
@@ -107,12 +92,13 @@ def try_take(tx: Tx, workspace: str, *, serial: int, operation: str, holder: str
     if lease is not None:
         why = "lock of a process that is gone" if dead else "expired lock"
         tx.execute("DELETE FROM leases WHERE workspace = ? AND lock_id = ?", (workspace, lease.lock_id))
-        history.append(tx, workspace, serial, "lock-takeover", None, actor=holder,
-                       detail=f"{why} {lease.lock_id} of {lease.holder} for '{lease.operation}'")
-    taken = LockInfo(lock_id=lock_id or str(uuid.uuid4()), workspace=workspace, operation=operation, holder=holder,
-                     created_at=now, expires_at=now + timedelta(seconds=seconds))
-    tx.execute(f"INSERT INTO leases ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant
-               (taken.lock_id, workspace, operation, holder, now.isoformat(), taken.expires_at.isoformat()))
+        log("lock-takeover", f"{why} {lease.lock_id} of {lease.holder} for '{lease.operation}'")
+    me = holder.identity()
+    taken = LockInfo(lock_id=lock_id or str(uuid.uuid4()), workspace=workspace, operation=operation,
+                     holder=holder_text, created_at=now, expires_at=now + timedelta(seconds=seconds), identity=me)
+    tx.execute(f"INSERT INTO leases ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant
+               (taken.lock_id, workspace, operation, holder_text, now.isoformat(), taken.expires_at.isoformat(),
+                holder.to_column(me)))
     return taken, True
 
 

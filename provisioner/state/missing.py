@@ -65,6 +65,12 @@ class EmptyStore:
     def delete(self, address: str, *, actor: str) -> int:
         raise self._refuse()
 
+    def quarantine(self, address: str, *, actor: str) -> int:
+        raise self._refuse()
+
+    def remove(self, address: str, *, actor: str) -> int:
+        raise self._refuse()
+
     def append_history(self, entry_action: str, address: str | None, *, actor: str, outcome: str,
                        detail: str | None = None) -> None:
         raise self._refuse()

@@ -9,29 +9,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 from provisioner.errors import StateError
 from provisioner.state.backend import Tx
+from provisioner.state.urls import mask_url
 
 CONNECT_TIMEOUT_S = 10
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = (parts.username or "") + ":***"
-    return urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
+    """The URL without any password (authority, query string, conninfo), for messages."""
+    return mask_url(url)
 
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return mask_url(text.splitlines()[0]) if text else type(exc).__name__
 
 
 class PostgresBackend:

@@ -55,7 +55,10 @@ class Snapshot:
     workspace: str
     lineage: str
     serial: int
-    records: Mapping[str, Record] = field(default_factory=dict)  # by address
+    records: Mapping[str, Record] = field(default_factory=dict)  # by address; verified, never a tampered one
+    # address -> why it is not trusted (edited, missing, older, extra...): left out of ``records``, so the
+    # rest of the workspace keeps working; writes to these addresses are refused until quarantined or removed.
+    tampered: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,5 @@ class LockInfo:
     holder: str  # "user@host pid=N" (+ " run=URL" in CI)
     created_at: datetime
     expires_at: datetime
+    # boot id, pid namespace inode, pid, process start time: proves a holder dead (None: never, wait for expiry)
+    identity: Mapping[str, Any] | None = None

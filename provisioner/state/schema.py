@@ -61,10 +61,26 @@ _VERSIONED_RECORDS = [
     "ALTER TABLE records ADD COLUMN target_outputs TEXT NOT NULL DEFAULT '{}'",
 ]
 
+# The integrity chain (statehard): the workspace row commits to its records and history
+# (``chain``, ``chain_mac``: NULL until the first keyed open establishes them, as a migration has
+# no key), history rows carry their chain MAC, leases identify their holder's process, and
+# quarantined records are kept aside. Touches only these columns and table: it commutes with any
+# other appended step.
+def _integrity_chain(identity: str) -> list[str]:
+    return [
+        "ALTER TABLE workspaces ADD COLUMN chain TEXT",
+        "ALTER TABLE workspaces ADD COLUMN chain_mac TEXT",
+        "ALTER TABLE history ADD COLUMN mac TEXT",
+        "ALTER TABLE leases ADD COLUMN identity TEXT",
+        f"CREATE TABLE quarantine (id {identity}, workspace TEXT NOT NULL, address TEXT NOT NULL, "
+        "quarantined_at TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, row TEXT NOT NULL)",
+    ]
+
+
+_SQLITE_ID, _PG_ID = "INTEGER PRIMARY KEY AUTOINCREMENT", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [_tables("INTEGER PRIMARY KEY AUTOINCREMENT") + _SQLITE_APPEND_ONLY, _VERSIONED_RECORDS],
-    "postgresql": [_tables("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY") + _POSTGRES_APPEND_ONLY,
-                   _VERSIONED_RECORDS],
+    "sqlite": [_tables(_SQLITE_ID) + _SQLITE_APPEND_ONLY, _VERSIONED_RECORDS, _integrity_chain(_SQLITE_ID)],
+    "postgresql": [_tables(_PG_ID) + _POSTGRES_APPEND_ONLY, _VERSIONED_RECORDS, _integrity_chain(_PG_ID)],
 }
 LATEST = len(MIGRATIONS["sqlite"])
 _MIGRATION_LOCK = 0x70726F76  # pg advisory lock key: one migrator at a time

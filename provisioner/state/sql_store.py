@@ -1,29 +1,32 @@
 """``SqlStore``: the one implementation of ``Store`` over either backend (SQLite or PostgreSQL).
 
-Every write runs in one transaction that locks the workspace row, checks the key and the lease,
-moves the serial, writes the record and appends its history row — all or nothing.
+Every write runs in one transaction (a ``workspace_row.Writer``) that locks the workspace row,
+checks the key, the integrity chain and the lease, moves the serial, writes the record, appends
+its chained history row and advances the chain — all or nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hmac
+import json
 import os
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from typing import Self
 
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
-from provisioner.secrets.keys import StateKeys
-from provisioner.state import codec, history, leases
+from provisioner.state import chain, codec, history, leases, workspace_row
 from provisioner.state.backend import Backend, Tx
 from provisioner.state.missing import workspace_missing
 from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
 from provisioner.state.schema import ensure_schema
+from provisioner.state.verify import problem, sort_records, tampered_record
+from provisioner.state.workspace_row import Keys, Writer
 
 _SELECT_RECORD = f"SELECT {', '.join(codec.COLUMNS)} FROM records WHERE workspace = ?"  # noqa: S608 - constant
 _COLS = ", ".join(codec.COLUMNS)
@@ -35,14 +38,6 @@ _RESEAL_RECORD = ("UPDATE records SET sealed = ?, fingerprints = ?, format_versi
 _REKEY_PAUSE_ENV = "PROVISIONER_TEST_REKEY_PAUSE"  # test hook: seconds to sleep after each re-sealed record
 
 
-def wrong_key(workspace: str, where: str) -> StateError:
-    return StateError(
-        f"wrong state key for workspace {workspace} at {where}: the state was sealed with a different key",
-        hint="use the key this state was created or last rekeyed with (PROVISIONER_STATE_KEY or the key file)",
-        code="state-wrong-key",
-    )
-
-
 class SqlStore:
     """A workspace's state. ``create=True`` creates the schema and the workspace when missing (apply);
     otherwise a missing schema or workspace raises ``StateError(code="state-workspace-missing")`` and
@@ -52,26 +47,34 @@ class SqlStore:
                  lease_seconds: float = 60.0) -> None:
         self._backend = backend
         self._workspace = workspace
-        self._keys = StateKeys.derive(key)
+        self._keys = Keys.derive(key)
         self._lease_seconds = lease_seconds
         self._held: str | None = None
+        where = backend.description
         if not create and not backend.has_table("schema_version"):
-            raise workspace_missing(workspace, backend.description, ())
+            raise workspace_missing(workspace, where, ())
         ensure_schema(backend)
-        if create:
-            with backend.write() as tx:
-                tx.execute(
-                    "INSERT INTO workspaces (name, lineage, serial, key_check, created_at) VALUES (?, ?, 0, ?, ?) "
-                    "ON CONFLICT (name) DO NOTHING",
-                    (workspace, str(uuid.uuid4()), self._keys.key_check(workspace), tx.now().isoformat()),
-                )
-                self._workspace_row(tx, lock=False)
-            return
         with backend.read() as tx:
-            if tx.one("SELECT 1 FROM workspaces WHERE name = ?", (workspace,)) is None:
+            exists = tx.one("SELECT 1 FROM workspaces WHERE name = ?", (workspace,)) is not None
+            if not exists and not create:
                 existing = [str(r[0]) for r in tx.all("SELECT name FROM workspaces ORDER BY name")]
-                raise workspace_missing(workspace, backend.description, existing)
-            self._workspace_row(tx, lock=False)
+                raise workspace_missing(workspace, where, existing)
+            row = workspace_row.read(tx, self._keys, workspace, where, lock=False) if exists else None
+        if row is not None and row.chain is not None:
+            return
+        with backend.write() as tx:
+            if row is None:
+                empty = workspace_row.empty_chain().to_json()
+                lineage = str(uuid.uuid4())
+                tx.execute(
+                    "INSERT INTO workspaces (name, lineage, serial, key_check, created_at, chain, chain_mac) "
+                    "VALUES (?, ?, 0, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                    (workspace, lineage, chain.chained_key_check(self._keys.state.check, workspace),
+                     tx.now().isoformat(), empty,
+                     chain.chain_mac(self._keys.chain, workspace, lineage, empty)),
+                )
+            # A workspace from before the chain (0.1, or before the migration): the first keyed open seals it.
+            workspace_row.establish(tx, self._keys, workspace, where)
 
     def __enter__(self) -> Self:
         return self
@@ -83,76 +86,124 @@ class SqlStore:
     def workspace(self) -> str:
         return self._workspace
 
-    def _workspace_row(self, tx: Tx, *, lock: bool) -> tuple[str, int]:
-        """(lineage, serial) of the workspace, after checking that this store's key is the state's key."""
-        sql = "SELECT lineage, serial, key_check FROM workspaces WHERE name = ?"
-        sql += tx.for_update if lock else ""
-        row = tx.one(sql, (self._workspace,))
-        if row is None:
-            raise StateError(f"workspace {self._workspace} does not exist in {self._backend.description}")
-        if not hmac.compare_digest(str(row[2]), self._keys.key_check(self._workspace)):
-            raise wrong_key(self._workspace, self._backend.description)
-        return str(row[0]), int(row[1])
+    def _row(self, tx: Tx) -> workspace_row.WorkspaceRow:
+        row = workspace_row.read(tx, self._keys, self._workspace, self._backend.description, lock=False)
+        if row.chain is None:
+            raise chain.workspace_tampered(self._workspace, "its integrity chain is missing")
+        return row
 
     def _stored(self, tx: Tx, address: str) -> codec.StoredRecord | None:
         row = tx.one(_SELECT_RECORD + " AND address = ?", (self._workspace, address))
         return codec.StoredRecord.from_row(row) if row else None
 
     def snapshot(self) -> Snapshot:
+        """Every sound record, and the tampered ones named in ``tampered``; the history chain is verified too."""
         with self._backend.read() as tx:
-            lineage, serial = self._workspace_row(tx, lock=False)
-            rows = tx.all(_SELECT_RECORD + " ORDER BY address", (self._workspace,))
-        records = {}
-        for row in rows:
-            stored = codec.StoredRecord.from_row(row)
-            records[stored.address] = codec.decode(self._keys, self._workspace, lineage, stored)
-        return Snapshot(workspace=self._workspace, lineage=lineage, serial=serial, records=records)
+            row = self._row(tx)
+            assert row.chain is not None
+            rows = [codec.StoredRecord.from_row(r) for r in tx.all(_SELECT_RECORD + " ORDER BY address",
+                                                                   (self._workspace,))]
+            history.verify(tx, self._keys.chain.history, self._backend.dialect, self._workspace, row.chain.history)
+        records, tampered = sort_records(self._keys, self._workspace, row.lineage, row.chain, rows)
+        return Snapshot(workspace=self._workspace, lineage=row.lineage, serial=row.serial, records=records,
+                        tampered=tampered)
 
     def fingerprint(self, address: str, path: str, value: str) -> str:
-        return fingerprint(self._keys.fingerprint, address=address, path=path, value=value)
+        return fingerprint(self._keys.state.fingerprint, address=address, path=path, value=value)
 
-    def _begin_write(self, tx: Tx) -> tuple[str, int]:
-        """Lock the workspace row, check key and lease; returns (lineage, the new serial) after moving it."""
-        lineage, serial = self._workspace_row(tx, lock=True)
-        leases.check_writer(tx, self._workspace, self._held)
-        tx.execute("UPDATE workspaces SET serial = ? WHERE name = ?", (serial + 1, self._workspace))
-        return lineage, serial + 1
+    @contextmanager
+    def _write(self, *, bump: bool = True, lease: bool = True) -> Iterator[Writer]:
+        with self._backend.write() as tx:
+            w = Writer(tx, self._keys, self._workspace, self._backend.description, bump=bump)
+            if lease:
+                leases.check_writer(tx, self._workspace, self._held)
+            yield w
+            w.finish()
+
+    def _sound(self, w: Writer, address: str) -> codec.StoredRecord | None:
+        """The stored record at ``address``, refused when tampered (writes wait for quarantine or rm)."""
+        stored = self._stored(w.tx, address)
+        why = problem(self._keys, self._workspace, w.lineage, w.chain, address=address, stored=stored)
+        if why is not None:
+            raise tampered_record(self._workspace, address, why + "; writes to it are refused until it is "
+                                  "quarantined or removed")
+        return stored
 
     def put(self, write: RecordWrite, *, action: str, actor: str) -> int:
-        with self._backend.write() as tx:
-            lineage, serial = self._begin_write(tx)
-            stored = codec.encode(self._keys, self._workspace, lineage, write, serial=serial, applied_at=tx.now())
-            tx.execute(_UPSERT_RECORD, (self._workspace, *stored.as_row()))
-            history.append(tx, self._workspace, serial, action, write.address, actor=actor)
-        return serial
+        with self._write() as w:
+            self._sound(w, write.address)
+            stored = codec.encode(self._keys.state, self._workspace, w.lineage, write, serial=w.serial,
+                                  applied_at=w.tx.now())
+            w.tx.execute(_UPSERT_RECORD, (self._workspace, *stored.as_row()))
+            w.chain = w.chain.with_record(stored.address, stored.serial, stored.mac)
+            w.log(action, write.address, actor=actor)
+        return w.serial
 
     def delete(self, address: str, *, actor: str) -> int:
-        with self._backend.write() as tx:
-            _, serial = self._begin_write(tx)
-            if tx.execute("DELETE FROM records WHERE workspace = ? AND address = ?", (self._workspace, address)) == 0:
+        with self._write() as w:
+            if self._sound(w, address) is None:
                 raise StateError(f"no record {address} in workspace {self._workspace}",
                                  hint="see `provisioner state list`")
-            history.append(tx, self._workspace, serial, "delete", address, actor=actor)
-        return serial
+            w.tx.execute("DELETE FROM records WHERE workspace = ? AND address = ?", (self._workspace, address))
+            w.chain = w.chain.without(address)
+            w.log("delete", address, actor=actor)
+        return w.serial
+
+    def quarantine(self, address: str, *, actor: str) -> int:
+        return self.set_aside(address, actor=actor, keep=True)
+
+    def remove(self, address: str, *, actor: str) -> int:
+        return self.set_aside(address, actor=actor, keep=False)
+
+    def set_aside(self, address: str, *, actor: str, keep: bool) -> int:
+        """``state quarantine`` (``keep``: the row moves to the quarantine table) or ``state rm``: the record
+        leaves the workspace and its chain, sound or tampered, with a history entry."""
+        action = "quarantine" if keep else "rm"
+        with self._write() as w:
+            stored = self._stored(w.tx, address)
+            why = problem(self._keys, self._workspace, w.lineage, w.chain, address=address, stored=stored)
+            if stored is None and address not in w.chain.records:
+                raise StateError(f"no record {address} in workspace {self._workspace}",
+                                 hint="see `provisioner state list`")
+            if keep and stored is None:
+                raise StateError(f"record {address} in workspace {self._workspace} has no row to quarantine "
+                                 f"({why})", hint=f"remove it from the chain with `provisioner state rm {address}`")
+            if stored is not None:
+                if keep:
+                    w.tx.execute("INSERT INTO quarantine (workspace, address, quarantined_at, actor, reason, row) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)",
+                                 (self._workspace, address, w.tx.now().isoformat(), actor, why or "sound",
+                                  json.dumps(dict(zip(codec.COLUMNS, stored.as_row(), strict=True)))))
+                w.tx.execute("DELETE FROM records WHERE workspace = ? AND address = ?", (self._workspace, address))
+            w.chain = w.chain.without(address)
+            w.log(action, address, actor=actor, detail=f"was {why}" if why else "was sound")
+        return w.serial
 
     def append_history(self, entry_action: str, address: str | None, *, actor: str, outcome: str,
                        detail: str | None = None) -> None:
-        with self._backend.write() as tx:
-            _, serial = self._workspace_row(tx, lock=False)
-            history.append(tx, self._workspace, serial, entry_action, address, actor=actor, outcome=outcome,
-                           detail=detail)
+        with self._write(bump=False, lease=False) as w:
+            w.log(entry_action, address, actor=actor, outcome=outcome, detail=detail)
 
     def unseal(self, address: str) -> dict[str, str]:
         with self._backend.read() as tx:
-            lineage, _ = self._workspace_row(tx, lock=False)
+            row = self._row(tx)
             stored = self._stored(tx, address)
+        assert row.chain is not None
+        why = problem(self._keys, self._workspace, row.lineage, row.chain, address=address, stored=stored)
+        if why is not None:
+            raise tampered_record(self._workspace, address, why)
         if stored is None:
             raise StateError(f"no record {address} in workspace {self._workspace}", hint="see `provisioner state list`")
-        return codec.open_secrets(self._keys, self._workspace, lineage, stored)
+        return codec.open_secrets(self._keys.state, self._workspace, row.lineage, stored)
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
+        """The history, oldest first, after verifying all of it (chain and triggers)."""
         with self._backend.read() as tx:
-            return history.read(tx, self._workspace, limit)
+            row = self._row(tx)
+            assert row.chain is not None
+            entries = history.verify(tx, self._keys.chain.history, self._backend.dialect, self._workspace,
+                                     row.chain.history)
+        return entries[-limit:] if limit is not None else entries
 
     @contextmanager
     def _lease(self, operation: str, timeout: float) -> Iterator[LockInfo]:
@@ -164,9 +215,11 @@ class SqlStore:
         lock_id = str(uuid.uuid4())
 
         def take() -> tuple[LockInfo, bool]:
-            with self._backend.write() as tx:
-                _, serial = self._workspace_row(tx, lock=True)
-                return leases.try_take(tx, self._workspace, serial=serial, operation=operation, holder=holder,
+            with self._write(bump=False, lease=False) as w:
+                def log(action: str, detail: str) -> None:
+                    w.log(action, None, actor=holder, detail=detail)
+
+                return leases.try_take(w.tx, self._workspace, log=log, operation=operation, holder_text=holder,
                                        seconds=self._lease_seconds, lock_id=lock_id)
 
         beat: leases.Heartbeat | None = None
@@ -194,33 +247,38 @@ class SqlStore:
         return [lease] if lease else []
 
     def unlock(self, lock_id: str, *, actor: str) -> None:
-        with self._backend.write() as tx:
-            _, serial = self._workspace_row(tx, lock=True)
-            lease = leases.current(tx, self._workspace)
+        with self._write(bump=False, lease=False) as w:
+            lease = leases.current(w.tx, self._workspace)
             if lease is None or lease.lock_id != lock_id:
                 raise StateError(f"no lock {lock_id} on workspace {self._workspace}",
                                  hint="see `provisioner state locks` for the current one")
-            tx.execute("DELETE FROM leases WHERE workspace = ? AND lock_id = ?", (self._workspace, lock_id))
-            history.append(tx, self._workspace, serial, "unlock", None, actor=actor,
-                           detail=f"released lock {lock_id} of {lease.holder} for '{lease.operation}'")
+            w.tx.execute("DELETE FROM leases WHERE workspace = ? AND lock_id = ?", (self._workspace, lock_id))
+            w.log("unlock", None, actor=actor,
+                  detail=f"released lock {lock_id} of {lease.holder} for '{lease.operation}'")
 
     def rekey(self, new_key: bytes, *, actor: str) -> None:
-        new = StateKeys.derive(new_key)
+        new = Keys.derive(new_key)
         pause = float(os.environ.get(_REKEY_PAUSE_ENV) or 0)
-        with self._backend.write() as tx:
-            lineage, serial = self._begin_write(tx)
-            rows = tx.all(_SELECT_RECORD + " ORDER BY address", (self._workspace,))
-            for row in rows:
-                fresh = codec.reseal(self._keys, new, self._workspace, lineage, codec.StoredRecord.from_row(row))
-                values = (fresh.sealed, fresh.fingerprints, fresh.format_version, fresh.mac, self._workspace,
-                          fresh.address)
-                tx.execute(_RESEAL_RECORD, values)
+        with self._write() as w:
+            rows = [codec.StoredRecord.from_row(r)
+                    for r in w.tx.all(_SELECT_RECORD + " ORDER BY address", (self._workspace,))]
+            _, bad = sort_records(self._keys, self._workspace, w.lineage, w.chain, rows)
+            if bad:
+                raise tampered_record(self._workspace, sorted(bad)[0],
+                                      f"{bad[sorted(bad)[0]]}; quarantine or remove every tampered record "
+                                      f"({', '.join(sorted(bad))}) before a rekey")
+            history.verify(w.tx, self._keys.chain.history, self._backend.dialect, self._workspace, w.chain.history)
+            for stored in rows:
+                fresh = codec.reseal(self._keys.state, new.state, self._workspace, w.lineage, stored)
+                w.tx.execute(_RESEAL_RECORD, (fresh.sealed, fresh.fingerprints, fresh.format_version, fresh.mac,
+                                              self._workspace, fresh.address))
+                w.chain = w.chain.with_record(fresh.address, fresh.serial, fresh.mac)
                 if pause:
                     time.sleep(pause)
-            tx.execute("UPDATE workspaces SET key_check = ? WHERE name = ?",
-                       (new.key_check(self._workspace), self._workspace))
-            history.append(tx, self._workspace, serial, "rekey", None, actor=actor,
-                           detail=f"re-sealed {len(rows)} records under a new key")
+            # The rows so far were chained under the old key: they become the new chain's base.
+            w.keys = new
+            w.chain = replace(w.chain, history=history.rebase(w.tx, self._workspace))
+            w.log("rekey", None, actor=actor, detail=f"re-sealed {len(rows)} records under a new key")
         self._keys = new
 
     def close(self) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import stat
+import sys
+from pathlib import Path
 
 from provisioner.config import ENV_STATE_KEY, ENV_STATE_KEY_FILE, ProjectConfig
 from provisioner.errors import ConfigError
@@ -31,4 +34,35 @@ def load_state_key(config: ProjectConfig) -> bytes:
             hint="keep the key away from the state (e.g. ~/.config/provisioner/state.key or a CI secret)",
             code="state-key-beside-state",
         )
+    warn_about_key_file(resolved, config.root)
     return read_key_file(resolved)
+
+
+def _repository_root(start: Path) -> Path:
+    """The git work tree holding ``start`` (the nearest parent with ``.git``), else ``start`` itself."""
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start
+
+
+def key_file_warnings(path: Path, project_root: Path) -> list[str]:
+    """Why a state key file is at risk (never an error: the key is still used)."""
+    found = []
+    repo = _repository_root(project_root.resolve())
+    if path == repo or repo in path.parents:
+        found.append(f"the state key file {path} is inside the repository {repo}: never commit it "
+                     "(keep it in ~/.config/provisioner/ or a CI secret)")
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return found
+    if mode & 0o077:
+        found.append(f"the state key file {path} is readable by group or others (mode {stat.S_IMODE(mode):04o}): "
+                     f"chmod 600 {path}")
+    return found
+
+
+def warn_about_key_file(path: Path, project_root: Path) -> None:
+    for text in key_file_warnings(path, project_root):
+        print(f"warning: {text}", file=sys.stderr)

@@ -25,7 +25,8 @@ class Store(Protocol):
     def workspace(self) -> str: ...
 
     def snapshot(self) -> Snapshot:
-        """All records of the workspace, each verified against its integrity MAC (tampering raises StateError)."""
+        """The sound records of the workspace (each verified against its MAC and the workspace chain) and, in
+        ``tampered``, the ones that are not, with why; a workspace-level failure (chain, serial, history) raises."""
         ...
 
     def fingerprint(self, address: str, path: str, value: str) -> str:
@@ -38,6 +39,15 @@ class Store(Protocol):
 
     def delete(self, address: str, *, actor: str) -> int:
         """Remove a record and append history, in one transaction; returns the new serial."""
+        ...
+
+    def quarantine(self, address: str, *, actor: str) -> int:
+        """Move a record (tampered or not) aside: kept in ``quarantine`` for inspection, gone from the
+        workspace and its chain, recorded in history; returns the new serial."""
+        ...
+
+    def remove(self, address: str, *, actor: str) -> int:
+        """Remove a record (tampered, missing or sound) from the workspace and its chain, recorded in history."""
         ...
 
     def append_history(self, entry_action: str, address: str | None, *, actor: str, outcome: str,

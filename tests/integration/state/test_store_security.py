@@ -10,6 +10,7 @@ import pytest
 from provisioner.errors import StateError
 from provisioner.state import Store, open_store
 from provisioner.state.urls import sqlite_path
+from provisioner.state.verify import require_sound
 from tests.integration.state.helpers import TOKEN, canary, connection, raw_sql
 from tests.support.postgres import PostgresServer
 
@@ -43,7 +44,7 @@ def test_swapped_ciphertexts_are_detected(store: Store, state_url: str) -> None:
     raw_sql(state_url, "UPDATE records SET sealed = ? WHERE address = ?", (rows["connection.b"], "connection.a"))
     raw_sql(state_url, "UPDATE records SET sealed = ? WHERE address = ?", (rows["connection.a"], "connection.b"))
     with pytest.raises(StateError, match=r"record connection\.a .*integrity") as caught:
-        store.snapshot()
+        require_sound(store.snapshot())
     assert caught.value.code == "state-tampered"
     with pytest.raises(StateError, match=r"record connection\.b .*integrity"):
         store.unseal("connection.b")
@@ -59,7 +60,7 @@ def test_a_row_edited_in_the_database_is_detected(store: Store, state_url: str, 
     store.put(connection("a"), action="create", actor="t")
     raw_sql(state_url, sql + " WHERE address = ?", ("connection.a",))
     with pytest.raises(StateError, match=r"record connection\.a in workspace default failed its integrity check"):
-        store.snapshot()
+        require_sound(store.snapshot())
     with pytest.raises(StateError, match="integrity"):
         store.unseal("connection.a")
 

@@ -10,6 +10,7 @@ import pytest
 from provisioner.errors import StateError
 from provisioner.state import Store, open_store
 from provisioner.state.record_mac import FORMAT_VERSION
+from provisioner.state.verify import require_sound
 from tests.integration.state.helpers import TOKEN, connection, raw_sql
 from tests.integration.state.legacy import ADDRESSES, load_0_1_state
 
@@ -37,7 +38,7 @@ def test_new_writes_are_the_current_format_with_target_outputs_under_the_mac(sto
     raw_sql(state_url, "UPDATE records SET target_outputs = ? WHERE address = ?",
             ('{"remote_id":"conn-43","remote_version":"2026-12-01T10:00:00Z"}', "connection.a"))
     with pytest.raises(StateError, match=r"record connection\.a .*integrity") as caught:
-        store.snapshot()
+        require_sound(store.snapshot())
     assert caught.value.code == "state-tampered"
 
 
@@ -63,14 +64,14 @@ def test_relabelling_a_records_format_is_detected(state_url: str) -> None:
         store.put(connection("fresh"), action="create", actor="t")
         raw_sql(state_url, "UPDATE records SET format_version = 1 WHERE address = ?", ("connection.fresh",))
         with pytest.raises(StateError, match=r"record connection\.fresh .*integrity"):
-            store.snapshot()
+            require_sound(store.snapshot())
         raw_sql(state_url, "UPDATE records SET format_version = 2 WHERE address = ?", ("connection.fresh",))
         raw_sql(state_url, "UPDATE records SET format_version = 2 WHERE address = ?", ("agent.dc1",))
         with pytest.raises(StateError, match=r"record agent\.dc1 .*integrity"):
-            store.snapshot()
+            require_sound(store.snapshot())
         raw_sql(state_url, "UPDATE records SET format_version = 9 WHERE address = ?", ("agent.dc1",))
         with pytest.raises(StateError, match="format version 9") as caught:
-            store.snapshot()
+            require_sound(store.snapshot())
         assert caught.value.code == "state-record-format"
 
 
@@ -80,7 +81,7 @@ def test_a_0_1_record_given_target_outputs_is_detected(state_url: str) -> None:
         raw_sql(state_url, "UPDATE records SET target_outputs = ? WHERE address = ?",
                 ('{"remote_id":"x"}', "connection.magento-prod"))
         with pytest.raises(StateError, match=r"record connection\.magento-prod .*integrity"):
-            store.snapshot()
+            require_sound(store.snapshot())
 
 
 def test_rekey_upgrades_mixed_records_to_the_current_format(state_url: str) -> None:
