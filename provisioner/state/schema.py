@@ -7,6 +7,7 @@ database whose version is newer than ``LATEST`` was written by a newer provision
 from __future__ import annotations
 
 from provisioner.errors import StateError
+from provisioner.state import drift_runs
 from provisioner.state.backend import Backend, Tx
 
 _TABLES = """
@@ -62,9 +63,10 @@ _VERSIONED_RECORDS = [
 ]
 
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [_tables("INTEGER PRIMARY KEY AUTOINCREMENT") + _SQLITE_APPEND_ONLY, _VERSIONED_RECORDS],
+    "sqlite": [_tables("INTEGER PRIMARY KEY AUTOINCREMENT") + _SQLITE_APPEND_ONLY, _VERSIONED_RECORDS,
+               drift_runs.MIGRATION["sqlite"]],
     "postgresql": [_tables("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY") + _POSTGRES_APPEND_ONLY,
-                   _VERSIONED_RECORDS],
+                   _VERSIONED_RECORDS, drift_runs.MIGRATION["postgresql"]],
 }
 LATEST = len(MIGRATIONS["sqlite"])
 _MIGRATION_LOCK = 0x70726F76  # pg advisory lock key: one migrator at a time

@@ -12,15 +12,16 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Self
 
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
 from provisioner.secrets.keys import StateKeys
-from provisioner.state import codec, history, leases
+from provisioner.state import codec, drift_runs, history, leases
 from provisioner.state.backend import Backend, Tx
+from provisioner.state.drift_runs import DriftEntry, DriftResult, DriftRun
 from provisioner.state.missing import workspace_missing
 from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
 from provisioner.state.schema import ensure_schema
@@ -153,6 +154,21 @@ class SqlStore:
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         with self._backend.read() as tx:
             return history.read(tx, self._workspace, limit)
+
+    def record_drift(self, results: Sequence[DriftResult], *, actor: str, git_commit: str | None,
+                     tested: bool) -> DriftRun:
+        with self._backend.write() as tx:
+            _, serial = self._workspace_row(tx, lock=False)
+            return drift_runs.write(tx, self._workspace, serial, actor=actor, git_commit=git_commit,
+                                    tested=tested, results=results)
+
+    def drift_runs(self, limit: int | None = None) -> list[DriftRun]:
+        with self._backend.read() as tx:
+            return drift_runs.runs(tx, self._workspace, limit)
+
+    def last_drift(self) -> dict[str, DriftEntry]:
+        with self._backend.read() as tx:
+            return drift_runs.latest(tx, self._workspace)
 
     @contextmanager
     def _lease(self, operation: str, timeout: float) -> Iterator[LockInfo]:
