@@ -23,7 +23,7 @@ from provisioner.drift.model import DriftReport
 from provisioner.drift.records import read_state
 from provisioner.drift.remote import NO_REMOTE, RemoteResults, read_remote
 from provisioner.errors import ConfigError
-from provisioner.state.drift_runs import DriftResult
+from provisioner.state.drift_runs import DriftResult, DriftRun
 from provisioner.targets import target_for
 
 
@@ -61,3 +61,10 @@ def run_drift(config: ProjectConfig, *, names: Sequence[str] = (), paths: Sequen
     finally:
         target.close()
     return replace(report, run_id=run.run_id, elapsed_ms=(time.perf_counter() - started) * 1000)
+
+
+def drift_history(config: ProjectConfig, limit: int | None = None,
+                  workspace: str | None = None) -> tuple[str, list[DriftRun]]:
+    """``state history --drift``: the workspace's drift runs, oldest first (read-only)."""
+    with open_project_store(config, workspace) as store:
+        return store.workspace, store.drift_runs(limit)

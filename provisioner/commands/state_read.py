@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from provisioner.commands.state_open import open_project_store
 from provisioner.config import ProjectConfig
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import short
+from provisioner.state.drift_runs import DriftEntry
 from provisioner.state.records import HistoryEntry, LockInfo, Record
 
 
@@ -18,12 +19,14 @@ class StateListResult:
     lineage: str
     serial: int
     records: list[Record]
+    drift: Mapping[str, DriftEntry] = field(default_factory=dict)  # last drift result by address
 
 
 @dataclass(frozen=True)
 class StateShowResult:
     workspace: str
     record: Record
+    drift: DriftEntry | None = None  # its last drift result
 
     def secrets(self) -> dict[str, str]:
         """Secret path -> fingerprint prefix; the values themselves never leave the store here."""
@@ -45,7 +48,9 @@ class StateLocksResult:
 def list_state(config: ProjectConfig, workspace: str | None = None) -> StateListResult:
     with open_project_store(config, workspace) as store:
         snap = store.snapshot()
-    return StateListResult(snap.workspace, snap.lineage, snap.serial, [snap.records[a] for a in sorted(snap.records)])
+        drift = store.last_drift()
+    return StateListResult(snap.workspace, snap.lineage, snap.serial, [snap.records[a] for a in sorted(snap.records)],
+                           drift)
 
 
 def find_record(records: Mapping[str, Record], name: str, workspace: str) -> Record:
@@ -64,7 +69,9 @@ def find_record(records: Mapping[str, Record], name: str, workspace: str) -> Rec
 def show_state(config: ProjectConfig, name: str, workspace: str | None = None) -> StateShowResult:
     with open_project_store(config, workspace) as store:
         snap = store.snapshot()
-    return StateShowResult(snap.workspace, find_record(snap.records, name, snap.workspace))
+        drift = store.last_drift()
+    record = find_record(snap.records, name, snap.workspace)
+    return StateShowResult(snap.workspace, record, drift.get(record.address))
 
 
 def state_history(config: ProjectConfig, limit: int | None = None, workspace: str | None = None) -> StateHistoryResult:

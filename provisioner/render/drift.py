@@ -7,6 +7,9 @@ no secret value (field paths, classes and the probe's redacted messages only).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from rich.markup import escape
 
 from provisioner.drift.model import DriftItem, DriftReport, DriftStatus
@@ -14,6 +17,7 @@ from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import github_escape
 from provisioner.render.document import print_document
 from provisioner.render.formats import OutputFormat
+from provisioner.state.drift_runs import DriftEntry, DriftRun
 
 _STYLE = {DriftStatus.TAMPERED: "bold red", DriftStatus.FAILING: "red", DriftStatus.UNAPPLIED: "yellow",
           DriftStatus.ORPHANED: "yellow", DriftStatus.UNDECLARED_REMOTE: "magenta",
@@ -96,3 +100,48 @@ def print_drift(report: DriftReport, fmt: OutputFormat = OutputFormat.HUMAN) -> 
         render_github(report)
     else:
         render_human(report)
+
+
+def _utc_text(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def last_drift_text(entry: DriftEntry | None) -> str:
+    """``failing (unauthorized) since 2026-12-01 22:00:00 UTC`` for ``state list`` / ``state show``."""
+    if entry is None:
+        return "-"
+    text = entry.status + (f" ({entry.test_class})" if entry.test_class else "")
+    when = f" since {_utc_text(entry.failing_since)}" if entry.failing_since else f" at {_utc_text(entry.at)}"
+    return text + when
+
+
+def last_drift_dict(entry: DriftEntry | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {"status": entry.status, "test_class": entry.test_class, "at": entry.at.isoformat(),
+            "failing_since": entry.failing_since.isoformat() if entry.failing_since else None,
+            "run_id": entry.run_id}
+
+
+def drift_run_dict(run: DriftRun) -> dict[str, Any]:
+    return {"run_id": run.run_id, "at": run.at.isoformat(), "actor": run.actor, "git_commit": run.git_commit,
+            "serial": run.serial, "tested": run.tested,
+            "summary": {k.replace("-", "_"): v for k, v in run.counts().items()},
+            "results": [{"address": r.address, "status": r.status, "test_class": r.test_class, "detail": r.detail,
+                         "failing_since": r.failing_since.isoformat() if r.failing_since else None}
+                        for r in run.results]}
+
+
+def print_drift_runs(workspace: str, runs: list[DriftRun], fmt: OutputFormat = OutputFormat.HUMAN) -> None:
+    """``state history --drift``: the drift runs, apart from the writes, oldest first."""
+    if fmt is OutputFormat.JSON:
+        print_document({"workspace": workspace, "drift_runs": [drift_run_dict(r) for r in runs]}, sort_keys=True)
+        return
+    out = stdout_console()
+    if not runs:
+        out.print(f"workspace {escape(workspace)}: no drift runs")
+    for run in runs:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(run.counts().items())) or "nothing checked"
+        commit = f" at {run.git_commit[:12]}" if run.git_commit else ""
+        out.print(escape(f"{_utc_text(run.at)}  drift run  serial {run.serial:<5} {counts}"
+                         f"{'' if run.tested else ' (no live tests)'}  by {run.actor}{commit}"), highlight=False)
