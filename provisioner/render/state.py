@@ -81,7 +81,7 @@ def _human_lines(result: StateResult) -> list[str]:
         width = max((len(r.address) for r in result.records), default=0)
         lines += [f"  {r.address:<{width}}  serial {r.serial:<5} applied {_time(r.applied_at)} by {r.applied_by}"
                   f"  test {(r.last_test or {}).get('outcome', '-')}"
-                  f"  drift {last_drift_text(result.drift.get(r.address))}"
+                  + (f"  drift {last_drift_text(result.drift[r.address])}" if r.address in result.drift else "")
                   for r in result.records]
         return lines if result.records else [*lines, "  (no records)"]
     if isinstance(result, StateShowResult):
