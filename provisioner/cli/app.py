@@ -14,9 +14,9 @@ from provisioner.cli import (  # noqa: F401
     drift_cmd,
     init_cmd,
     plan_cmd,
+    probe_cmd,
     sandbox_cmd,
     state_cmd,
-    test_cmd,
     validate_cmd,
 )
 from provisioner.cli.boundary import run

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from provisioner.commands.test_sources import resource_from_record
+from provisioner.commands.probe_sources import resource_from_record
 from provisioner.declarations.models import Agent, Connection
 from provisioner.drift.model import LiveTest
 from provisioner.errors import ProvisionerError
