@@ -11,6 +11,7 @@ from typing import NoReturn
 # Each command module registers its commands on ``app`` when imported; one line per module.
 from provisioner.cli import (  # noqa: F401
     apply_cmd,
+    drift_cmd,
     init_cmd,
     plan_cmd,
     probe_cmd,

@@ -11,10 +11,12 @@ import typer
 from provisioner.cli import view
 from provisioner.cli.options import HUMAN_JSON, LockTimeoutOpt, WorkspaceOpt, format_option
 from provisioner.cli.root import app
+from provisioner.commands.drift import drift_history
 from provisioner.commands.state_admin import rekey_state, set_aside, unlock_state
 from provisioner.commands.state_read import list_state, show_state, state_history, state_locks
 from provisioner.config import load_config
 from provisioner.errors import ProvisionerError
+from provisioner.render.drift import print_drift_runs
 from provisioner.render.formats import OutputFormat
 from provisioner.render.state import print_state
 
@@ -44,9 +46,14 @@ def show_cmd(name: Annotated[str, typer.Argument(metavar="NAME", help="Record ad
 @state_app.command("history")
 def history_cmd(limit: Annotated[int | None, typer.Option(
                     "--limit", "-n", metavar="N", min=1, help="Only the last N entries.")] = None,
+                drift: Annotated[bool, typer.Option(
+                    "--drift", help="Show the drift runs (recorded apart from the writes) instead.")] = False,
                 fmt: FormatOpt = HUMAN, workspace: WorkspaceOpt = None) -> None:
     """Show the append-only history of the workspace, oldest first."""
     fmt = view.choose(fmt)
+    if drift:
+        print_drift_runs(*drift_history(load_config(require_project=True), limit, workspace), fmt)
+        return
     print_state(state_history(load_config(require_project=True), limit, workspace), fmt)
 
 

@@ -9,6 +9,7 @@ from provisioner.commands.state_open import open_project_store
 from provisioner.config import ProjectConfig
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import short
+from provisioner.state.drift_runs import DriftEntry
 from provisioner.state.records import HistoryEntry, LockInfo, Record
 from provisioner.state.verify import tampered_record
 
@@ -20,12 +21,14 @@ class StateListResult:
     serial: int
     records: list[Record]
     tampered: dict[str, str] = field(default_factory=dict)  # address -> why (see Snapshot.tampered)
+    drift: Mapping[str, DriftEntry] = field(default_factory=dict)  # last drift result by address
 
 
 @dataclass(frozen=True)
 class StateShowResult:
     workspace: str
     record: Record
+    drift: DriftEntry | None = None  # its last drift result
 
     def secrets(self) -> dict[str, str]:
         """Secret path -> fingerprint prefix; the values themselves never leave the store here."""
@@ -47,8 +50,9 @@ class StateLocksResult:
 def list_state(config: ProjectConfig, workspace: str | None = None) -> StateListResult:
     with open_project_store(config, workspace) as store:
         snap = store.snapshot()
+        drift = store.last_drift()
     return StateListResult(snap.workspace, snap.lineage, snap.serial, [snap.records[a] for a in sorted(snap.records)],
-                           dict(sorted(snap.tampered.items())))
+                           dict(sorted(snap.tampered.items())), drift)
 
 
 def find_record(records: Mapping[str, Record], name: str, workspace: str) -> Record:
@@ -67,10 +71,12 @@ def find_record(records: Mapping[str, Record], name: str, workspace: str) -> Rec
 def show_state(config: ProjectConfig, name: str, workspace: str | None = None) -> StateShowResult:
     with open_project_store(config, workspace) as store:
         snap = store.snapshot()
+        drift = store.last_drift()
     for address, why in snap.tampered.items():
         if name in (address, address.split(".", 1)[-1]):
             raise tampered_record(snap.workspace, address, why)
-    return StateShowResult(snap.workspace, find_record(snap.records, name, snap.workspace))
+    record = find_record(snap.records, name, snap.workspace)
+    return StateShowResult(snap.workspace, record, drift.get(record.address))
 
 
 def state_history(config: ProjectConfig, limit: int | None = None, workspace: str | None = None) -> StateHistoryResult:

@@ -13,6 +13,7 @@ from provisioner.commands.state_admin import StateRekeyResult, StateSetAsideResu
 from provisioner.commands.state_read import StateHistoryResult, StateListResult, StateLocksResult, StateShowResult
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.document import print_document
+from provisioner.render.drift import last_drift_dict, last_drift_text
 from provisioner.render.formats import OutputFormat
 from provisioner.state.records import HistoryEntry, LockInfo, Record
 
@@ -55,11 +56,13 @@ def _lock(lock: LockInfo) -> dict[str, Any]:
 def to_dict(result: StateResult) -> dict[str, Any]:
     if isinstance(result, StateListResult):
         return {"workspace": result.workspace, "lineage": result.lineage, "serial": result.serial,
-                "records": [_record_row(r) for r in result.records],
+                "records": [{**_record_row(r), "last_drift": last_drift_dict(result.drift.get(r.address))}
+                            for r in result.records],
                 "tampered": [{"address": a, "reason": why} for a, why in result.tampered.items()]}
     if isinstance(result, StateShowResult):
         r = result.record
         return {"workspace": result.workspace, **_record_row(r), "spec": r.spec, "last_test": last_test(r.last_test),
+                "last_drift": last_drift_dict(result.drift),
                 # keyed by field path in lists, so every key of the document is one of ours (docs/json.md)
                 "secrets": [{"path": p, "value": SENSITIVE, "fingerprint": fp} for p, fp in result.secrets().items()],
                 "sops_digests": [{"path": p, "digest": d} for p, d in sorted(r.sops_digests.items())]}
@@ -81,7 +84,9 @@ def _human_lines(result: StateResult) -> list[str]:
         lines = [f"workspace {result.workspace}  lineage {result.lineage}  serial {result.serial}"]
         width = max((len(a) for a in [*(r.address for r in result.records), *result.tampered]), default=0)
         lines += [f"  {r.address:<{width}}  serial {r.serial:<5} applied {_time(r.applied_at)} by {r.applied_by}"
-                  f"  test {(r.last_test or {}).get('outcome', '-')}" for r in result.records]
+                  f"  test {(r.last_test or {}).get('outcome', '-')}"
+                  + (f"  drift {last_drift_text(result.drift[r.address])}" if r.address in result.drift else "")
+                  for r in result.records]
         lines += [f"  {a:<{width}}  TAMPERED: {why}" for a, why in result.tampered.items()]
         return lines if result.records or result.tampered else [*lines, "  (no records)"]
     if isinstance(result, StateShowResult):
@@ -89,6 +94,7 @@ def _human_lines(result: StateResult) -> list[str]:
         lines = [f"{r.address}  ({r.kind}, workspace {result.workspace}, serial {r.serial})",
                  f"  applied: {_time(r.applied_at)} by {r.applied_by}" + (f" at {r.git_commit}" * bool(r.git_commit)),
                  f"  last test: {json.dumps(last_test(r.last_test), sort_keys=True) if r.last_test else '-'}",
+                 f"  last drift: {last_drift_text(result.drift)}",
                  "  spec:"]
         lines += ["    " + line for line in json.dumps(r.spec, indent=2, sort_keys=True).splitlines()]
         lines += ["  secrets:"] + [f"    {p}: {SENSITIVE} fingerprint {fp}" for p, fp in result.secrets().items()]

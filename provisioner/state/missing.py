@@ -14,6 +14,7 @@ from typing import Self
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
 from provisioner.secrets.keys import StateKeys
+from provisioner.state.drift_runs import DriftEntry, DriftResult, DriftRun
 from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
 
 MISSING = "state-workspace-missing"
@@ -80,6 +81,16 @@ class EmptyStore:
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         return []
+
+    def record_drift(self, results: Sequence[DriftResult], *, actor: str, git_commit: str | None,
+                     tested: bool) -> DriftRun:
+        raise self._refuse()
+
+    def drift_runs(self, limit: int | None = None) -> list[DriftRun]:
+        return []
+
+    def last_drift(self) -> dict[str, DriftEntry]:
+        return {}
 
     @contextmanager
     def _no_lease(self) -> Iterator[LockInfo]:

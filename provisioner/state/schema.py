@@ -7,6 +7,7 @@ database whose version is newer than ``LATEST`` was written by a newer provision
 from __future__ import annotations
 
 from provisioner.errors import StateError
+from provisioner.state import drift_runs
 from provisioner.state.backend import Backend, Tx
 
 _TABLES = """
@@ -79,8 +80,10 @@ def _integrity_chain(identity: str) -> list[str]:
 
 _SQLITE_ID, _PG_ID = "INTEGER PRIMARY KEY AUTOINCREMENT", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [_tables(_SQLITE_ID) + _SQLITE_APPEND_ONLY, _VERSIONED_RECORDS, _integrity_chain(_SQLITE_ID)],
-    "postgresql": [_tables(_PG_ID) + _POSTGRES_APPEND_ONLY, _VERSIONED_RECORDS, _integrity_chain(_PG_ID)],
+    "sqlite": [_tables(_SQLITE_ID) + _SQLITE_APPEND_ONLY, _VERSIONED_RECORDS, _integrity_chain(_SQLITE_ID),
+               drift_runs.MIGRATION["sqlite"]],
+    "postgresql": [_tables(_PG_ID) + _POSTGRES_APPEND_ONLY, _VERSIONED_RECORDS, _integrity_chain(_PG_ID),
+                   drift_runs.MIGRATION["postgresql"]],
 }
 LATEST = len(MIGRATIONS["sqlite"])
 _MIGRATION_LOCK = 0x70726F76  # pg advisory lock key: one migrator at a time

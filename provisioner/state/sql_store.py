@@ -13,15 +13,16 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from typing import Self
 
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
-from provisioner.state import chain, codec, history, leases, workspace_row
+from provisioner.state import chain, codec, drift_runs, history, leases, workspace_row
 from provisioner.state.backend import Backend, Tx
+from provisioner.state.drift_runs import DriftEntry, DriftResult, DriftRun
 from provisioner.state.missing import workspace_missing
 from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
 from provisioner.state.schema import ensure_schema
@@ -204,6 +205,21 @@ class SqlStore:
             entries = history.verify(tx, self._keys.chain.history, self._backend.dialect, self._workspace,
                                      row.chain.history)
         return entries[-limit:] if limit is not None else entries
+
+    def record_drift(self, results: Sequence[DriftResult], *, actor: str, git_commit: str | None,
+                     tested: bool) -> DriftRun:
+        with self._backend.write() as tx:
+            serial = self._row(tx).serial
+            return drift_runs.write(tx, self._workspace, serial, actor=actor, git_commit=git_commit,
+                                    tested=tested, results=results)
+
+    def drift_runs(self, limit: int | None = None) -> list[DriftRun]:
+        with self._backend.read() as tx:
+            return drift_runs.runs(tx, self._workspace, limit)
+
+    def last_drift(self) -> dict[str, DriftEntry]:
+        with self._backend.read() as tx:
+            return drift_runs.latest(tx, self._workspace)
 
     @contextmanager
     def _lease(self, operation: str, timeout: float) -> Iterator[LockInfo]:

@@ -6,9 +6,11 @@ A store is a context manager: ``with open_store(url, workspace=..., key=...) as 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, Self
 
+from provisioner.state.drift_runs import DriftEntry, DriftResult, DriftRun
 from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
 
 
@@ -60,6 +62,19 @@ class Store(Protocol):
         ...
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]: ...
+
+    def record_drift(self, results: Sequence[DriftResult], *, actor: str, git_commit: str | None,
+                     tested: bool) -> DriftRun:
+        """Record one drift run apart from the records and their history; the serial does not move."""
+        ...
+
+    def drift_runs(self, limit: int | None = None) -> list[DriftRun]:
+        """The last ``limit`` drift runs (all when None), oldest first."""
+        ...
+
+    def last_drift(self) -> dict[str, DriftEntry]:
+        """Each address's result in the last drift run that looked at it."""
+        ...
 
     def lock(self, operation: str, *, timeout: float) -> AbstractContextManager[LockInfo]:
         """Take the workspace lease (waiting up to ``timeout`` seconds), heartbeat while held, release on exit."""

@@ -65,6 +65,9 @@ def test_every_json_document_has_snake_case_keys_and_a_format_version(tmp_path, 
         "state show": run("state", "show", "shop"),
         "state history": run("state", "history"),
         "state locks": run("state", "locks"),
+        "drift": run("drift"),
+        "drift no test": run("drift", "--no-test"),
+        "state history drift": run("state", "history", "--drift"),
         "state unlock": run("state", "unlock", "no-such-lock", ok=False),
         "schema": run("schema"),
         "schema out": run("schema", "--out", str(tmp_path / "schemas")),
@@ -87,6 +90,8 @@ def test_every_json_document_has_snake_case_keys_and_a_format_version(tmp_path, 
     assert documents["state show"]["last_test"]["outcome"] == "ok"
     assert "elapsed_ms" in documents["state show"]["last_test"]
     assert documents["state unlock"]["error"]["code"]
+    assert documents["drift"]["items"][0]["status"] == "in-sync"
+    assert len(documents["state history drift"]["drift_runs"]) == 2
     assert {s["name"] for s in documents["schema"]["schemas"]} == {"connection", "agent"}
 
 

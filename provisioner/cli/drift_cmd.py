@@ -1,0 +1,40 @@
+"""``provisioner drift``: exit 0 in sync, 2 drift found, 1 errors."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from provisioner.cli import view
+from provisioner.cli.exit_codes import ExitCode
+from provisioner.cli.options import ParallelismOpt, PathsArg, WorkspaceOpt, format_option
+from provisioner.cli.root import app
+from provisioner.commands.drift import run_drift
+from provisioner.config import DEFAULT_PARALLELISM, load_config
+from provisioner.render.drift import print_drift
+from provisioner.render.formats import OutputFormat
+
+DRIFT_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.MARKDOWN, OutputFormat.GITHUB)
+
+
+@app.command("drift")
+def drift_command(
+    *,
+    names: Annotated[list[str] | None, typer.Argument(
+        metavar="NAME", help="Connections or agents to check (name or address; default: all).",
+        show_default=False)] = None,
+    fmt: Annotated[OutputFormat, format_option(*DRIFT_FORMATS)] = OutputFormat.HUMAN,
+    no_test: Annotated[bool, typer.Option(
+        "--no-test", help="Skip the live tests with the credentials sealed in the state.")] = False,
+    paths: PathsArg = None,
+    parallelism: ParallelismOpt = DEFAULT_PARALLELISM,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Compare files, state, live systems and the remote side; record the result. Needs no SOPS key."""
+    fmt = view.choose(fmt)
+    config = load_config(require_project=True)
+    report = run_drift(config, names=names or (), paths=paths or (), workspace=workspace, test=not no_test,
+                       parallelism=parallelism)
+    print_drift(report, fmt)
+    raise typer.Exit(ExitCode.CHANGES if report.drifted else ExitCode.OK)
