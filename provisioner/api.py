@@ -69,9 +69,13 @@ class _ConnectionAuth(requests.auth.AuthBase):
         return "ConnectionAuth(credentials=[hidden])"
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of ``url``; ``None`` for a URL whose port is not a port."""
     parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return None
     return parts.scheme.lower(), (parts.hostname or "").lower(), port
 
 
@@ -97,7 +101,8 @@ class ConnectionSession(requests.Session):
         if "://" not in url and not url.startswith("//"):
             return self.base_uri + "/" + url.lstrip("/")
         base = urlsplit(self.base_uri)
-        if _origin(url) != _origin(self.base_uri) or not (
+        origin = _origin(url)
+        if origin is None or origin != _origin(self.base_uri) or not (
                 urlsplit(url).path.rstrip("/") + "/").startswith(base.path.rstrip("/") + "/"):
             raise ForeignUrlError(
                 f"{strip_userinfo(url)} is outside connection {self.connection_name}'s base URI "
