@@ -50,7 +50,7 @@ class SummaryFile(_Strict):
     create: Count
     update: Count
     delete: Count
-    noop: Count = Field(alias="no-op")
+    noop: Count
     blocked: Count
 
 

@@ -72,7 +72,7 @@ def action_noop(doc):
     change = change_of(doc, "connection.new")
     change["action"] = "no-op"
     doc["summary"]["create"] -= 1
-    doc["summary"]["no-op"] += 1
+    doc["summary"]["noop"] += 1
     doc["has_changes"] = False
 
 
