@@ -19,9 +19,10 @@ from pathlib import Path
 from provisioner.commands.import_document import declaration_yaml
 from provisioner.commands.state_open import open_project_store
 from provisioner.commands.test_sources import resource_from_record
-from provisioner.commands.workspace import actor, load_valid
+from provisioner.commands.validate import resolve_paths
+from provisioner.commands.workspace import actor
 from provisioner.config import ProjectConfig
-from provisioner.declarations.loader import load_text
+from provisioner.declarations.loader import load_text, validate_paths
 from provisioner.declarations.models import Connection
 from provisioner.errors import ConfigError, ProvisionerError, SecretsError
 from provisioner.plan.differ import ciphertext_digests
@@ -110,8 +111,11 @@ def _create(path: Path, text: str) -> None:
 def import_records(config: ProjectConfig, names: Sequence[str] = (), *, out: Path | None = None,
                    workspace: str | None = None, lock_timeout: float = 0.0) -> ImportResult:
     """Write a declaration for each selected record (all undeclared ones when ``names`` is empty)."""
-    loaded = load_valid(config)
-    declared = {d.address: _shown(d.file, config.root) for d in loaded.declarations}
+    # What the files declare, valid or not: an invalid file still declares its resource (and a connection
+    # whose agent file was deleted is invalid until the agent is imported).
+    loaded = validate_paths(resolve_paths((), config))
+    declared = {address: "the declaration files" for address in loaded.addresses}
+    declared |= {d.address: _shown(d.file, config.root) for d in loaded.declarations}
     directory = out or (config.paths[0] if config.paths else config.root / "connections")
     result = ImportResult()
     sops = project_sops(config)
