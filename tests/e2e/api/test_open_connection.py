@@ -115,3 +115,30 @@ def test_import_provisioner_stays_cheap():
             "if m in sys.modules]; print(heavy); print(callable(provisioner.open_connection))")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["[]", "True"]
+
+
+def test_tls_settings_come_from_the_declaration(tmp_path, monkeypatch):
+    from provisioner.sandbox import SandboxConfig, running_sandbox
+    from tests.support.project import Project
+
+    creds = Creds.fresh("CANARY")
+    with running_sandbox(SandboxConfig((creds.integration(),), tls=True)) as sb:
+        project = Project.create(tmp_path)
+        project.write_connection("trusted", sb.base_uri, creds)
+        project.edit("trusted", "timeoutSeconds: 30", f"timeoutSeconds: 30\n        caBundle: {sb.ca_file}")
+        project.write_connection("untrusted", sb.base_uri, creds)
+        applied = run_cli_inprocess(["apply", "--auto-approve", "--target", "trusted"], cwd=project.root,
+                                    env=project.env)
+        assert applied.returncode == 0, summary(applied)
+        skipped = run_cli_inprocess(["apply", "--auto-approve", "--skip-test", "--target", "untrusted"],
+                                    cwd=project.root, env=project.env)
+        assert skipped.returncode == 0, summary(skipped)
+        for name in ("PROVISIONER_STATE_KEY", "PROVISIONER_STATE_URL"):
+            monkeypatch.setenv(name, project.env[name])
+        with provisioner.open_connection("trusted", project=project.root) as session:
+            assert session.verify == str(sb.ca_file)
+            assert session.get(PING).status_code == 200
+        with provisioner.open_connection("untrusted", project=project.root) as session:
+            with pytest.raises(requests.exceptions.SSLError) as refused:
+                session.get(PING)
+            project.assert_no_secret(str(refused.value), repr(refused.value), repr(refused.value.request.headers))
