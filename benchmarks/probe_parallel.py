@@ -21,7 +21,7 @@ from requests.adapters import HTTPAdapter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from provisioner.commands.test import run_connection_tests
+from provisioner.commands.probe import run_probes
 from provisioner.sandbox import MagentoVersion, SandboxConfig, running_sandbox
 from tests.support.magento import Creds, connection
 
@@ -57,7 +57,7 @@ def main() -> None:
         probe_ms, floor_ms = [], []
         for _ in range(args.rounds):
             floor_ms.append(floor(url, args.connections, args.parallelism))
-            report = run_connection_tests(conns, parallelism=args.parallelism)
+            report = run_probes(conns, parallelism=args.parallelism)
             assert report.ok, [r for r in report.results if not r.ok][:1]
             probe_ms.append(report.elapsed_ms)
     per_test = statistics.median(r.elapsed_ms for r in report.results)

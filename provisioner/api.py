@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from provisioner.commands.probe_sources import resource_from_record
 from provisioner.commands.state_open import open_project_store
-from provisioner.commands.test_sources import resource_from_record
 from provisioner.config import ProjectConfig, load_config
 from provisioner.declarations.models import Agent, Connection
 from provisioner.errors import ConfigError

@@ -4,8 +4,10 @@ A test hook, off unless ``PROVISIONER_TEST_HALT_AT`` is set (as ``PROVISIONER_TE
 for rekey). With ``PROVISIONER_TEST_HALT_AT=after-commit:3`` the run halts the third time it reaches
 ``after-commit``: it writes one line, ``halted after-commit:3``, to the file descriptor named by
 ``PROVISIONER_TEST_HALT_FD`` (a pipe the test reads) and waits there until it is killed, a signal
-handler raises, or ``resume`` is set (as the Ctrl-C handler sets the run's stop event). So a test
-chooses its kill point from the run's progress, never from elapsed time.
+handler raises, ``resume`` is set (as the Ctrl-C handler sets the run's stop event), or — when
+``PROVISIONER_TEST_RESUME_FD`` names a pipe — the test writes a line to that pipe. So a test
+chooses its kill point (or the moment another run starts) from the run's progress, never from
+elapsed time.
 
 The points, in the order one run reaches them (all on the thread that commits):
 
@@ -22,6 +24,7 @@ The points, in the order one run reaches them (all on the thread that commits):
 from __future__ import annotations
 
 import os
+import select
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -29,6 +32,7 @@ from contextlib import contextmanager
 
 ENV_HALT_AT = "PROVISIONER_TEST_HALT_AT"
 ENV_HALT_FD = "PROVISIONER_TEST_HALT_FD"
+ENV_RESUME_FD = "PROVISIONER_TEST_RESUME_FD"
 POINTS = ("opened", "locked", "started", "before-commit", "after-commit", "before-delete", "after-delete",
           "finished", "released")
 
@@ -48,8 +52,11 @@ def checkpoint(point: str, *, resume: threading.Event | None = None) -> None:
         return
     os.write(int(os.environ[ENV_HALT_FD]), f"halted {here}\n".encode())
     until = resume or threading.Event()
+    resume_fd = int(os.environ[ENV_RESUME_FD]) if os.environ.get(ENV_RESUME_FD) else None
     while not until.wait(0.05):  # a signal handler runs (and may raise) between waits
-        pass
+        if resume_fd is not None and select.select([resume_fd], [], [], 0)[0]:
+            os.read(resume_fd, 1)
+            return
 
 
 @contextmanager

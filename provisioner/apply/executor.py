@@ -3,7 +3,7 @@
 Order: agents first (connections are tested through them), then connections (tested
 concurrently, at most ``parallelism`` at once, each committed as soon as it passes), then
 deletes (connections before the agents they used). A create or update runs our own test (the
-``tester``: the probe), then the target's remote test and put (``provisioner.targets``; the
+``prober``: the probe), then the target's remote test and put (``provisioner.targets``; the
 default ``local`` target does nothing remotely), and its record keeps what the put returned. A
 delete asks the target first, which may refuse it. A failed test or a target failure commits
 nothing for that connection and the run goes on. Commits happen on the calling thread only, so
@@ -35,7 +35,7 @@ from provisioner.state.store import Store
 from provisioner.targets.base import RunContext, Target, TargetOutputs
 from provisioner.targets.local import LocalTarget
 
-Tester = Callable[[Declaration, Mapping[str, Declaration]], Verdict]  # (connection, agents by name)
+Prober = Callable[[Declaration, Mapping[str, Declaration]], Verdict]  # (connection, agents by name)
 Listener = Callable[[ItemResult], None]
 
 UNTESTED = Verdict(ok=True, outcome="untested", message="committed with --skip-test")
@@ -45,7 +45,7 @@ AGENT_UNTESTED = Verdict(ok=True, outcome="untested", message="agents are tested
 @dataclass
 class ApplyOptions:
     actor: str
-    tester: Tester
+    prober: Prober
     target: Target = field(default_factory=LocalTarget)  # where applied connections go; the caller closes it
     git_commit: str | None = None
     skip_test: bool = False
@@ -125,7 +125,7 @@ class _Run:
         if self.opts.skip_test:
             return UNTESTED
         try:
-            return self.opts.tester(self.decls[change.address], self.agents)
+            return self.opts.prober(self.decls[change.address], self.agents)
         except ProvisionerError as exc:  # e.g. a connection that cannot be tested as declared: it fails alone
             return Verdict(ok=False, outcome=exc.code, message=exc.message, hint=exc.hint)
 

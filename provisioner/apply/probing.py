@@ -1,10 +1,10 @@
-"""The executor's tester: the real connection test (``provisioner.probe``) as a ``Verdict``."""
+"""The executor's prober: the real connection test (``provisioner.probe``) as a ``Verdict``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from provisioner.apply.executor import Tester
+from provisioner.apply.executor import Prober
 from provisioner.apply.results import Verdict
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import Agent, Connection
@@ -13,7 +13,7 @@ from provisioner.probe.session_pool import SessionPool
 from provisioner.probe.target import target_from_connection
 
 
-def probe_tester(pool: SessionPool) -> Tester:
+def make_prober(pool: SessionPool) -> Prober:
     """Test a decrypted connection declaration (through its agent's proxy when on-premise)."""
 
     def test(decl: Declaration, agents: Mapping[str, Declaration]) -> Verdict:

@@ -15,10 +15,10 @@ from provisioner.cli import (  # noqa: F401
     import_cmd,
     init_cmd,
     plan_cmd,
+    probe_cmd,
     sandbox_cmd,
     show_cmd,
     state_cmd,
-    test_cmd,
     validate_cmd,
 )
 from provisioner.cli.boundary import run

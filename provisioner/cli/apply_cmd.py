@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from provisioner.apply.executor import ApplyOptions
-from provisioner.apply.probing import probe_tester
+from provisioner.apply.probing import make_prober
 from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.options import (
@@ -108,7 +108,7 @@ def apply_command(
             _stop_on_sigint(stop)
             progress.start(total)
 
-        options = ApplyOptions(actor=actor(), tester=probe_tester(pool), target=destination,
+        options = ApplyOptions(actor=actor(), prober=make_prober(pool), target=destination,
                                git_commit=git_commit(config.root), skip_test=skip_test, parallelism=parallelism,
                                stop=stop, on_item=progress, on_start=start)
         result = apply(config, store, options=options, plan_file=plan_file, paths=paths or (),

@@ -2,16 +2,15 @@
 
 The connection comes from the state (``provisioner.api``), so this is what an application using
 ``open_connection`` sees. The answer is kept redacted: every header value and the body are redacted
-against the connection's secrets (``provisioner.probe.redact``) and stripped of control characters
+against the connection's secrets (``provisioner.probe.redact.Redactor``) and stripped of control characters
 before they leave this module; the request's credentials are never part of the result.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,8 @@ import requests
 from provisioner.api import ForeignUrlError, SigningError, open_target, session_for
 from provisioner.config import ProjectConfig
 from provisioner.errors import ProvisionerError
-from provisioner.probe import redact
 from provisioner.probe.classify_error import classify_failure
+from provisioner.probe.redact import Redactor, strip_controls
 from provisioner.probe.target import strip_userinfo
 
 METHODS = ("GET", "POST", "PUT", "DELETE")
@@ -30,7 +29,6 @@ MAX_BODY = 1024 * 1024
 # Headers worth showing an engineer; cookies and anything else stay out.
 SHOWN_HEADERS = ("content-type", "content-length", "location", "retry-after", "www-authenticate", "date",
                  "cache-control", "etag", "last-modified", "x-magento-cache-debug", "x-request-id")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -90,9 +88,14 @@ def read_data(data: str | None, cwd: Path) -> bytes | None:
     return text.encode("utf-8")
 
 
-def clean(text: str, secrets: tuple[str, ...]) -> str:
-    """Redacted over every encoding of every secret first, then stripped of control characters."""
-    return _CONTROL.sub("", redact(text, secrets) or "")
+def clean(text: str, secrets: Sequence[str]) -> str:
+    """Stripped of escape sequences and control characters line by line (indentation kept), then redacted
+    over every encoding of every secret (``provisioner.probe.Redactor``, as the probe does)."""
+    lines = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        body = line.lstrip(" ")
+        lines.append(" " * (len(line) - len(body)) + strip_controls(body))
+    return Redactor(secrets).redact("\n".join(lines))
 
 
 def _read(response: requests.Response) -> tuple[bytes, bool]:

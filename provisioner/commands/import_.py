@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from provisioner.commands.import_document import declaration_yaml
+from provisioner.commands.probe_sources import resource_from_record
 from provisioner.commands.state_open import open_project_store
-from provisioner.commands.test_sources import resource_from_record
 from provisioner.commands.validate import resolve_paths
 from provisioner.commands.workspace import actor
 from provisioner.config import ProjectConfig

@@ -10,6 +10,7 @@ from provisioner.config import ProjectConfig, load_config
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.loader import validate_paths
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
+from provisioner.paths import shown_path
 from provisioner.secrets.sops_coverage import check_sops_coverage
 from provisioner.secrets.verify import decrypt_and_check
 
@@ -29,14 +30,6 @@ class ValidateResult:
         return not self.diagnostics.has_errors
 
 
-def _shown(path: Path, cwd: Path) -> Path:
-    """Paths under the working directory are shown relative to it (GitHub annotations need that)."""
-    try:
-        return path.resolve().relative_to(cwd) if path.is_absolute() else path
-    except ValueError:
-        return path
-
-
 def default_paths(config: ProjectConfig) -> tuple[Path, ...]:
     """``paths`` from provisioner.yaml, else ``connections/`` beside it (or in the working directory)."""
     return config.paths or (config.root / DEFAULT_DIRECTORY,)
@@ -46,7 +39,8 @@ def resolve_paths(paths: Sequence[Path] = (), config: ProjectConfig | None = Non
     """``paths``, or the project's declaration paths, as diagnostics should show them (relative to the cwd)."""
     cwd = Path.cwd().resolve()
     chosen = tuple(paths) or default_paths(config or load_config(cwd))
-    return tuple(_shown(p, cwd) for p in chosen)
+    # absolute paths under the working directory are shown relative to it (GitHub annotations need that)
+    return tuple(Path(shown_path(p, cwd)) if p.is_absolute() else p for p in chosen)
 
 
 def validate(

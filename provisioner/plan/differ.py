@@ -20,6 +20,7 @@ from provisioner.canonical import sha256_hex
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import secret_paths
 from provisioner.diagnostics import Diagnostics
+from provisioner.paths import shown_path
 from provisioner.plan.model import Action, Change, FieldChange, Plan
 from provisioner.plan.normalise import desired_digest, flatten, public_spec
 from provisioner.state.records import Record, Snapshot
@@ -76,15 +77,6 @@ def _reason(fields: Sequence[FieldChange], secrets: Sequence[str]) -> str:
     return ", ".join(parts)
 
 
-def _relative(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return str(path.resolve().relative_to(root.resolve()))
-        except ValueError:
-            pass
-    return str(path)
-
-
 def _change_for(decl: Declaration, record: Record | None, fingerprints: Mapping[str, str],
                 root: Path | None) -> Change:
     after = public_spec(decl.resource)
@@ -105,7 +97,7 @@ def _change_for(decl: Declaration, record: Record | None, fingerprints: Mapping[
     return Change(
         address=decl.address, kind=decl.kind, name=decl.name, action=action, reason=reason,
         before=record.spec if record else None, after=after, fields=fields, sensitive_changed=secrets,
-        desired_digest=desired_digest(after, fingerprints), file=_relative(decl.file, root),
+        desired_digest=desired_digest(after, fingerprints), file=shown_path(decl.file, root),
     )
 
 
@@ -159,7 +151,7 @@ def diff(
         changes=tuple(sorted(changes, key=lambda c: c.address)), allow_delete=allow_delete,
         targets=tuple(targets), created_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    files = tuple(sorted({_relative(d.file, root) for d in to_decrypt}))
+    files = tuple(sorted({shown_path(d.file, root) for d in to_decrypt}))
     return DiffResult(plan, diagnostics, resolved, files)
 
 

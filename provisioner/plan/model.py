@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -80,7 +80,6 @@ class Plan:
     targets: tuple[str, ...] = ()
     created_at: str = ""
     format_version: int = FORMAT_VERSION
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def summary(self) -> Summary:

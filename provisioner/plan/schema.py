@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from provisioner.plan.json_input import printable
 
-# Names and addresses are printed in messages: plain characters only (DESIGN §3 allows fewer still).
+# Names and addresses are printed in messages: plain characters only (metadata.name allows fewer still).
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,252}$")]
 Path = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]

@@ -8,7 +8,8 @@ with SessionPool() as pool:
 
 from __future__ import annotations
 
-from provisioner.probe.probe import probe, probe_many, redact
+from provisioner.probe.probe import probe, probe_many
+from provisioner.probe.redact import Redactor, redact  # the function: provisioner.probe.redact(text, secrets)
 from provisioner.probe.result import Outcome, ProbeResult, UnreachableReason
 from provisioner.probe.session_pool import SessionPool
 from provisioner.probe.target import BearerCredentials, OAuth1Credentials, ProbeTarget, target_from_connection
@@ -19,6 +20,7 @@ __all__ = [
     "Outcome",
     "ProbeResult",
     "ProbeTarget",
+    "Redactor",
     "SessionPool",
     "UnreachableReason",
     "probe",

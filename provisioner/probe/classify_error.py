@@ -65,9 +65,12 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _host_port(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or "?"
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port out of range, a bad IPv6 literal: never a traceback
+        return "?:?"
     return f"{host}:{port}"
 
 
@@ -105,6 +108,17 @@ def _reason(exc: BaseException) -> UnreachableReason:
     if any(isinstance(link, NewConnectionError) for link in chain):
         return UnreachableReason.REFUSED
     return UnreachableReason.OTHER
+
+
+def invalid_url(problem: str) -> Failure:
+    return Failure(UnreachableReason.INVALID_URL, f"not a usable http(s) URL: {problem}",
+                   _HINTS[UnreachableReason.INVALID_URL])
+
+
+def timed_out(url: str, timeout_seconds: float, what: str = "no complete answer") -> Failure:
+    """The whole exchange (connect, TLS, headers, body) did not finish within the timeout."""
+    return Failure(UnreachableReason.TIMEOUT, f"{what} from {_host_port(url)} within {timeout_seconds:g} s",
+                   _HINTS[UnreachableReason.TIMEOUT])
 
 
 def classify_failure(exc: BaseException, url: str, timeout_seconds: float) -> Failure:

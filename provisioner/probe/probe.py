@@ -1,7 +1,10 @@
 """Test connections: GET ``{baseUri}{pingPath}``, signed, and classify what came back.
 
-``probe`` never raises for anything the network or the server does, and never returns a
-secret: text that came back from the server is redacted against the target's secrets.
+``probe`` never raises, whatever the network, the server or the declaration does, and never
+returns a secret: every piece of server text is cleaned by one ``Redactor`` (probe/redact.py)
+over the target's secrets and what the signed request carried, before anything truncates it.
+One ``Deadline`` bounds the whole exchange; the body is read with a cap (probe/body.py) and
+parsed here, so the classifier only sees a bounded, redacted, well-formed answer (probe/answer.py).
 """
 
 from __future__ import annotations
@@ -9,102 +12,133 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote
 
 import requests
 import urllib3
 
 from provisioner.config import DEFAULT_PARALLELISM
-from provisioner.probe.classify_error import classify_failure
+from provisioner.probe.answer import error_body, parse_json, safe_header
+from provisioner.probe.body import Body, read_body
+from provisioner.probe.classify_error import Failure, classify_failure, invalid_url, timed_out
 from provisioner.probe.classify_response import HttpAnswer
+from provisioner.probe.deadline import Deadline
+from provisioner.probe.redact import Redactor, redact
 from provisioner.probe.result import Outcome, ProbeResult, UnreachableReason
 from provisioner.probe.session_pool import SessionPool
-from provisioner.probe.signing import auth_for
+from provisioner.probe.signing import auth_for, sent_secrets, unsendable
 from provisioner.probe.target import OAuth1Credentials, ProbeTarget
 
-REDACTED = "[redacted]"
-MAX_BODY = 256 * 1024
+MAX_MESSAGE = 500
+MAX_HINT = 1000
+INCOMPLETE_HINT = (
+    "a 2xx answer must be one complete JSON document: check that auth.baseUri ends in /rest and that "
+    "nothing in between (a proxy, a captive portal) changes or cuts the answer"
+)
 
 
-def redact(text: str | None, secrets: Sequence[str]) -> str | None:
-    """``text`` with every secret (as is, or percent-encoded) replaced by ``[redacted]``."""
-    if not text:
-        return text
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) < 4:
-            continue
-        for form in {secret, quote(secret, safe=""), quote(secret, safe="~")}:
-            text = text.replace(form, REDACTED)
-    return text
+def _result(
+    target: ProbeTarget, started: float, outcome: Outcome, redactor: Redactor, *, status_code: int | None = None,
+    reason: UnreachableReason | None = None, message: str | None = None, hint: str | None = None,
+) -> ProbeResult:
+    """The one place a result is made: every message and hint goes through the redactor here."""
+    return ProbeResult(
+        name=target.name, url=target.display_url, method=target.method, outcome=outcome,
+        elapsed_ms=(time.perf_counter() - started) * 1000, status_code=status_code, reason=reason,
+        message=redactor.clean_optional(message, MAX_MESSAGE), hint=redactor.clean_optional(hint, MAX_HINT),
+    )
 
 
-def _unsigned(target: ProbeTarget, started: float) -> ProbeResult:
+def _unreachable(target: ProbeTarget, started: float, failure: Failure, redactor: Redactor) -> ProbeResult:
+    return _result(target, started, Outcome.UNREACHABLE, redactor, reason=failure.reason,
+                   message=failure.message, hint=failure.hint)
+
+
+def _unsigned(target: ProbeTarget, started: float, redactor: Redactor, header: str | None = None) -> ProbeResult:
     creds = target.credentials
-    if isinstance(creds, OAuth1Credentials) and creds.signature_method.is_rsa:
+    if header is not None:
+        message = f"the request cannot be sent: its {header} header would hold a line break or a non-ASCII character"
+        hint = "copy the credentials again, without a trailing newline or spaces"
+    elif isinstance(creds, OAuth1Credentials) and creds.signature_method.is_rsa:
         message = "the request could not be signed: consumerPrivateKey is not a usable PEM RSA private key"
         hint = "put the integration's RSA private key (PEM) in consumerPrivateKey"
     else:
         message = "the request could not be signed with these credentials"
         hint = "check that every credential the signature method needs is present"
-    return ProbeResult(
-        name=target.name, url=target.display_url, method=target.method, outcome=Outcome.UNAUTHORIZED,
-        elapsed_ms=(time.perf_counter() - started) * 1000, message=message, hint=hint,
-    )
+    return _result(target, started, Outcome.UNAUTHORIZED, redactor, message=message, hint=hint)
 
 
-def _read_body(response: requests.Response) -> bytes:
-    body = bytearray()
-    for chunk in response.iter_content(chunk_size=16384):
-        body.extend(chunk)
-        if len(body) >= MAX_BODY:
-            break
-    return bytes(body[:MAX_BODY])
+def _is_json(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
 
 
-def probe(target: ProbeTarget, session_pool: SessionPool) -> ProbeResult:
-    """Test one connection. Never raises for network or server trouble; never returns a secret."""
+def _classified(
+    target: ProbeTarget, started: float, redactor: Redactor, response: requests.Response, body: Body
+) -> ProbeResult:
+    status = response.status_code
+    content_type = safe_header(response.headers.get("Content-Type"), redactor) or ""
+    location = safe_header(response.headers.get("Location"), redactor)
+    parsed = parse_json(body.data) if body.complete else None
+    if 200 <= status < 300 and _is_json(content_type) and (parsed is None or not parsed.ok):
+        why = body.problem if parsed is None else parsed.problem
+        return _result(target, started, Outcome.NOT_API, redactor, status_code=status,
+                       message=f"HTTP {status} with {content_type.split(';', 1)[0]} but {why}", hint=INCOMPLETE_HINT)
+    safe_body = error_body(parsed, redactor) if parsed is not None and status >= 300 else b"{}"
+    try:
+        classified = target.classify(HttpAnswer(status, content_type, safe_body, location), target.method)
+    except Exception:  # the classifier failed on an answer: that answer's result, not the run's
+        return _result(target, started, Outcome.NOT_API, redactor, status_code=status,
+                       message=f"HTTP {status}: the answer could not be understood", hint=None)
+    return _result(target, started, classified.outcome, redactor, status_code=status,
+                   message=classified.message, hint=classified.hint)
+
+
+def _probe(target: ProbeTarget, session_pool: SessionPool, started: float) -> ProbeResult:
+    redactor = Redactor(target.secret_values())
+    problem = target.url_problem()
+    if problem is not None:
+        return _unreachable(target, started, invalid_url(problem), redactor)
     session = session_pool.session_for(target.base_uri)
     verify: bool | str = target.ca_bundle if (target.verify_tls and target.ca_bundle) else target.verify_tls
     if not target.verify_tls:
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     proxies = {"http": target.proxy_url, "https": target.proxy_url} if target.proxy_url else {}
-    started = time.perf_counter()
     try:
         prepared = session.prepare_request(requests.Request("GET", target.url, auth=auth_for(target.credentials)))
     except requests.exceptions.RequestException as exc:
-        return _failed(target, exc, started)
+        return _unreachable(target, started, classify_failure(exc, target.url, target.timeout_seconds), redactor)
     except Exception:  # oauthlib/PyJWT refuse a key or a missing secret: a result, not a traceback
-        return _unsigned(target, started)
+        return _unsigned(target, started, redactor)
+    redactor = Redactor((*target.secret_values(), *sent_secrets(prepared.headers)))
+    bad_header = unsendable(prepared.headers)
+    if bad_header is not None:
+        return _unsigned(target, started, redactor, bad_header)
     settings = session.merge_environment_settings(prepared.url, proxies, True, verify, None)
+    with Deadline(target.timeout_seconds) as deadline:
+        try:
+            response = session.send(prepared, timeout=(deadline.remaining(), deadline.remaining()),
+                                    allow_redirects=False, **settings)
+        except Exception as exc:  # the network's trouble becomes a result, not a traceback
+            failure = classify_failure(exc, target.url, target.timeout_seconds)
+            if deadline.expired and failure.reason is not UnreachableReason.TIMEOUT:
+                failure = timed_out(target.url, target.timeout_seconds)
+            return _unreachable(target, started, failure, redactor)
+        with response:
+            body = read_body(response.raw, response.headers.get("Content-Encoding"), deadline)
+    if body.timed_out or deadline.fired:
+        return _unreachable(target, started, timed_out(target.url, target.timeout_seconds), redactor)
+    return _classified(target, started, redactor, response, body)
+
+
+def probe(target: ProbeTarget, session_pool: SessionPool) -> ProbeResult:
+    """Test one connection. Never raises; never returns a secret."""
+    started = time.perf_counter()
     try:
-        with session.send(
-            prepared, timeout=(target.timeout_seconds, target.timeout_seconds), allow_redirects=False, **settings
-        ) as response:
-            answer = HttpAnswer(
-                status=response.status_code,
-                content_type=response.headers.get("Content-Type", ""),
-                body=_read_body(response),
-                location=response.headers.get("Location"),
-            )
-    except Exception as exc:  # the network's trouble becomes a result, not a traceback
-        return _failed(target, exc, started)
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    classified = target.classify(answer, target.method)
-    secrets = target.secret_values()
-    return ProbeResult(
-        name=target.name, url=target.display_url, method=target.method, outcome=classified.outcome,
-        elapsed_ms=elapsed_ms, status_code=answer.status,
-        message=redact(classified.message, secrets), hint=redact(classified.hint, secrets),
-    )
-
-
-def _failed(target: ProbeTarget, exc: BaseException, started: float) -> ProbeResult:
-    failure = classify_failure(exc, target.url, target.timeout_seconds)
-    return ProbeResult(
-        name=target.name, url=target.display_url, method=target.method, outcome=Outcome.UNREACHABLE,
-        elapsed_ms=(time.perf_counter() - started) * 1000, reason=failure.reason,
-        message=redact(failure.message, target.secret_values()), hint=failure.hint,
-    )
+        return _probe(target, session_pool, started)
+    except Exception as exc:  # a bug or an input nobody foresaw: this connection fails, the others go on
+        failure = Failure(UnreachableReason.OTHER, f"the test failed unexpectedly ({type(exc).__name__})",
+                          "this is a bug in provisioner: please report it with the answer the server gave")
+        return _unreachable(target, started, failure, Redactor(target.secret_values()))
 
 
 def probe_many(

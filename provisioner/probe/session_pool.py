@@ -3,20 +3,40 @@
 Many connections usually point at a handful of Magento instances; sharing a session per
 base URI reuses TCP and TLS connections across tests. Each session's connection pool is
 as large as the parallelism, so concurrent tests of one instance never queue for (or
-throw away) connections.
+throw away) connections. Their connections register with the current thread's
+``Deadline`` (probe/deadline.py), so one timeout bounds a whole exchange.
 """
 
 from __future__ import annotations
 
 import threading
 from types import TracebackType
+from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 
 from provisioner import __version__
+from provisioner.probe.deadline import watch_pools
 
 USER_AGENT = f"provisioner/{__version__} (connection test)"
+
+ACCEPT_ENCODING = "gzip, deflate"  # what probe/body.py decodes (with a cap on the decoded size)
+
+
+class WatchedAdapter(HTTPAdapter):
+    """An adapter whose connections (direct or through a proxy) honour the thread's ``Deadline``."""
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+        watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        known = proxy in self.proxy_manager
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not known and not proxy.lower().startswith("socks"):
+            watch_pools(manager)
+        return manager
 
 
 class SessionPool:
@@ -27,11 +47,12 @@ class SessionPool:
 
     def _new_session(self) -> requests.Session:
         session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=self._pool_maxsize, max_retries=0)
+        adapter = WatchedAdapter(pool_connections=4, pool_maxsize=self._pool_maxsize, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.headers["User-Agent"] = USER_AGENT
         session.headers["Accept"] = "application/json"
+        session.headers["Accept-Encoding"] = ACCEPT_ENCODING
         return session
 
     def session_for(self, base_uri: str) -> requests.Session:

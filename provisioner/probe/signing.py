@@ -9,7 +9,10 @@ level, so their loggers are capped at WARNING whatever the application configure
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 from functools import lru_cache
+from urllib.parse import unquote
 
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -107,3 +110,30 @@ def auth_for(credentials: Credentials) -> requests.auth.AuthBase:
         return BearerAuth(credentials)
     auth: requests.auth.AuthBase = oauth1_auth(credentials)
     return auth
+
+
+_OAUTH_VALUE = re.compile(r'(oauth_signature|oauth_token)="([^"]*)"')
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value  # requests-oauthlib sets bytes
+
+
+def sent_secrets(headers: Mapping[str, str | bytes]) -> tuple[str, ...]:
+    """What the signed request carries that must not come back in output: the Authorization header
+    as sent, and its signature and token (as sent and percent-decoded: a PLAINTEXT signature is
+    the consumer secret and token secret)."""
+    value = _text(headers.get("Authorization") or "")
+    found = [value]
+    for _name, raw in _OAUTH_VALUE.findall(value):
+        found += [raw, unquote(raw), unquote(unquote(raw))]
+    return tuple(dict.fromkeys(v for v in found if v))
+
+
+def unsendable(headers: Mapping[str, str | bytes]) -> str | None:
+    """The name of a header whose value cannot go on the wire as is (a line break, a control or
+    non-ASCII character: a header injection, or a token pasted with its newline)."""
+    for name, value in headers.items():
+        if any(not 0x20 <= ord(c) <= 0x7E for c in _text(value)):
+            return name
+    return None

@@ -9,10 +9,11 @@ moment of signing; ``repr`` of a target shows none of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -76,8 +77,12 @@ class ProbeTarget:
 
     @property
     def display_url(self) -> str:
-        """The URL without any user:password part, safe to show."""
+        """The URL without any user:password part or control character, safe to show."""
         return strip_userinfo(self.url)
+
+    def url_problem(self) -> str | None:
+        """Why ``url`` cannot be requested (a message), or ``None`` when it can."""
+        return url_problem(self.url)
 
     @property
     def method(self) -> str:
@@ -95,12 +100,31 @@ class ProbeTarget:
         return tuple(v.get_secret_value() for v in wrapped if v is not None and v.get_secret_value())
 
 
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+_UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def strip_userinfo(url: str) -> str:
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    """``url`` without ``user:password@`` and without control characters; never raises."""
+    return _UNPRINTABLE.sub("", _USERINFO.sub(r"\1", url))
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a usable absolute http(s) URL (port out of range, control characters...)."""
+    if _UNPRINTABLE.search(url):
+        return "the URL holds a space or a control character"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "the URL's host or port cannot be parsed (a port must be 1-65535)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "the URL is not http(s)"
+    if not parts.hostname:
+        return "the URL has no host"
+    if port == 0:
+        return "the URL's port must be 1-65535"
+    return None
 
 
 def target_from_connection(connection: Connection, agents: Mapping[str, Agent] | None = None) -> ProbeTarget:

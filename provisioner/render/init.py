@@ -5,18 +5,13 @@ from __future__ import annotations
 from rich.markup import escape
 
 from provisioner.commands.init import InitResult
+from provisioner.paths import shown_path
 from provisioner.render.console import stdout_console
 from provisioner.render.diagnostics import render_human
 from provisioner.render.document import print_document
 from provisioner.render.formats import OutputFormat
 
 _MARK = {"created": "[green]created[/green]", "updated": "[yellow]updated[/yellow]", "skipped": "[dim]skipped[/dim]"}
-
-
-def _relative(result: InitResult, path: object) -> str:
-    text = str(path)
-    root = str(result.root)
-    return text[len(root) + 1 :] if text.startswith(root + "/") else text
 
 
 def init_payload(result: InitResult) -> dict[str, object]:
@@ -43,7 +38,7 @@ def print_init(result: InitResult, fmt: OutputFormat = OutputFormat.HUMAN) -> No
     console.print(f"initialised {escape(str(result.root))}")
     for entry in result.entries:
         note = f"  ({escape(entry.note)})" if entry.note else ""
-        console.print(f"  {_MARK[entry.status]}  {escape(_relative(result, entry.path))}{note}")
+        console.print(f"  {_MARK[entry.status]}  {escape(shown_path(entry.path, result.root))}{note}")
     if result.recipients:
         console.print("encrypted for: " + ", ".join(result.recipients))
     console.print("next steps:")

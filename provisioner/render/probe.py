@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from provisioner.commands.test import ConnectionTestReport
+from provisioner.commands.probe import ProbeReport
 from provisioner.probe import ProbeResult
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.document import print_document
@@ -22,7 +22,7 @@ def result_line(result: ProbeResult, name_width: int) -> str:
     return line
 
 
-def summary(report: ConnectionTestReport) -> str:
+def summary(report: ProbeReport) -> str:
     failed = len(report.failed)
     return (
         f"connections: {len(report.results) - failed} ok, {failed} failed "
@@ -30,7 +30,7 @@ def summary(report: ConnectionTestReport) -> str:
     )
 
 
-def render_human(report: ConnectionTestReport) -> None:
+def render_human(report: ProbeReport) -> None:
     console = stdout_console()
     width = max((len(r.name) for r in report.results), default=0)
     for result in report.results:
@@ -40,11 +40,11 @@ def render_human(report: ConnectionTestReport) -> None:
     stderr_console().print(summary(report))
 
 
-def render_json(report: ConnectionTestReport) -> None:
+def render_json(report: ProbeReport) -> None:
     print_document(report.to_dict())
 
 
-def print_report(report: ConnectionTestReport, fmt: OutputFormat = OutputFormat.HUMAN) -> None:
+def print_report(report: ProbeReport, fmt: OutputFormat = OutputFormat.HUMAN) -> None:
     if fmt == OutputFormat.JSON:
         render_json(report)
     else:

@@ -25,7 +25,6 @@ _HMAC = {"HMAC-SHA1": hashlib.sha1, "HMAC-SHA256": hashlib.sha256, "HMAC-SHA512"
 _RSA: dict[str, type[hashes.HashAlgorithm]] = {
     "RSA-SHA1": hashes.SHA1, "RSA-SHA256": hashes.SHA256, "RSA-SHA512": hashes.SHA512,
 }
-ALL_METHODS = (*_HMAC, *_RSA, "PLAINTEXT")
 _AUTH_PARAM = re.compile(r'\s*([^\s=,]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
 
 

@@ -40,7 +40,7 @@ class OAuth1Auth(StrictModel):
 
     @model_validator(mode="after")
     def _fields_for_method(self) -> OAuth1Auth:
-        # The table of DESIGN §3, also encoded in schema.json.
+        # The per-method table of docs/file-format.md, also encoded in schema.json.
         rsa_fields: tuple[str, ...] = ("consumerPrivateKey",)
         hmac_fields: tuple[str, ...] = ("consumerSecret", "tokenSecret")
         required, forbidden = (rsa_fields, hmac_fields) if self.signatureMethod.is_rsa else (hmac_fields, rsa_fields)

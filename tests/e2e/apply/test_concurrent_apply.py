@@ -1,4 +1,4 @@
-"""Two ``provisioner apply`` runs started at once on one workspace (a fresh state: schema, lease, writes).
+"""Two ``provisioner apply`` runs on one workspace at once (a fresh state: schema, lease, writes).
 
 Real processes, real sops, the real sandbox, SQLite and PostgreSQL. Without --lock-timeout the
 loser fails at once naming the winner (holder with its pid, operation, lock id); with a generous
@@ -7,12 +7,14 @@ one it waits and then finds nothing left to do. Either way nothing is lost or wr
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from provisioner.apply.checkpoints import ENV_HALT_AT, ENV_HALT_FD, ENV_RESUME_FD
 from provisioner.sandbox import SandboxConfig, running_sandbox
 from provisioner.state import open_store
 from tests.support.crash_project import CrashProject, check_consistent, make_project, run, start_cli
@@ -38,14 +40,34 @@ def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
 
 
-def both_at_once(project: CrashProject, url: str, *extra: str) -> list[tuple[int, int, str, str]]:
-    """(pid, exit code, stdout, stderr) of two applies started together."""
-    children = [start_cli(project, url, *APPLY, *extra) for _ in range(2)]
-    done = []
-    for child in children:
-        out, err = child.communicate(timeout=120)
-        done.append((child.pid, child.returncode, out, err))
-    return done
+def holder_and_contender(project: CrashProject, url: str, *extra: str) -> list[tuple[int, int, str, str]]:
+    """(pid, exit code, stdout, stderr) of two applies that really overlap, whatever the machine's load.
+
+    The first halts as soon as it holds the lease (the ``locked`` checkpoint) and says so on a pipe;
+    only then does the second start. The second runs to its end (failing at once, or waiting for the
+    lease with --lock-timeout) while the first is still halted — or, when it waits, until the test
+    lets the first go on by writing to its resume pipe. No timing decides who wins.
+    """
+    halted_r, halted_w = os.pipe()
+    resume_r, resume_w = os.pipe()
+    try:
+        first = start_cli(project, url, *APPLY, extra_env={
+            ENV_HALT_AT: "locked:1", ENV_HALT_FD: str(halted_w), ENV_RESUME_FD: str(resume_r)},
+            pass_fds=(halted_w, resume_r))
+        with os.fdopen(halted_r, encoding="utf-8", closefd=False) as announced:
+            line = announced.readline()
+        assert line.startswith("halted locked:1"), (line, first.communicate(timeout=120))
+        second = start_cli(project, url, *APPLY, *extra)
+        if not extra:  # without --lock-timeout the second fails at once, the first still halted
+            out2, err2 = second.communicate(timeout=120)
+        os.write(resume_w, b"go\n")
+        out1, err1 = first.communicate(timeout=120)
+        if extra:
+            out2, err2 = second.communicate(timeout=120)
+        return [(first.pid, first.returncode, out1, err1), (second.pid, second.returncode, out2, err2)]
+    finally:
+        for fd in (halted_r, halted_w, resume_r, resume_w):
+            os.close(fd)
 
 
 def applied(out: str) -> int:
@@ -66,7 +88,7 @@ def assert_nothing_lost(project: CrashProject, url: str) -> None:
 
 
 def test_without_lock_timeout_the_second_fails_naming_the_first(project: CrashProject, state_url: str) -> None:
-    results = both_at_once(project, state_url)
+    results = holder_and_contender(project, state_url)
     winners = [r for r in results if r[1] == 0]
     losers = [r for r in results if r[1] != 0]
     assert len(winners) == 1 and len(losers) == 1, [(code, err) for _, code, _, err in results]
@@ -83,7 +105,7 @@ def test_without_lock_timeout_the_second_fails_naming_the_first(project: CrashPr
 
 
 def test_with_a_generous_lock_timeout_both_succeed_in_turn(project: CrashProject, state_url: str) -> None:
-    results = both_at_once(project, state_url, "--lock-timeout", "60")
+    results = holder_and_contender(project, state_url, "--lock-timeout", "60")
     assert [code for _, code, _, _ in results] == [0, 0], [err for _, _, _, err in results]
     outputs = sorted((out for _, _, out, _ in results), key=lambda out: "No changes" in out)
     first, second = outputs

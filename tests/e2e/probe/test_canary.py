@@ -8,7 +8,7 @@ import json
 import logging
 from urllib.parse import quote
 
-from provisioner.commands.test import run_connection_tests
+from provisioner.commands.probe import run_probes
 from provisioner.render.probe import print_report
 from tests.e2e.probe.test_cli import start_sandbox, stop, write_integrations
 from tests.support.magento import Creds, bearer_connection, connection, token
@@ -45,7 +45,7 @@ def test_no_secret_anywhere(tmp_path, capsys):
         conns.append(connection("lost", base.removesuffix("/rest"), creds))
         conns += [bearer_connection("bearer-ok", base, creds.access_token),
                   bearer_connection("bearer-wrong", base, wrong.access_token)]
-        report = run_connection_tests(conns, parallelism=4)
+        report = run_probes(conns, parallelism=4)
         print_report(report, "human")
         print_report(report, "json")
     finally:

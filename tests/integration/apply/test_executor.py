@@ -1,6 +1,6 @@
 """The executor against a real SQLite state: test-then-commit, partial failure, ordering, interruption.
 
-The tester here is the injected probe seam (decided by connection name); the real probe
+The prober here is the injected probe seam (decided by connection name); the real probe
 against the sandbox is exercised end to end in tests/e2e.
 """
 
@@ -32,12 +32,12 @@ def store(tmp_path: Path):
         yield s
 
 
-def plan_and_apply(store, decls, tester, **opts):
+def plan_and_apply(store, decls, prober, **opts):
     snap = store.snapshot()
     result = diff(decls, snap, fingerprint=store.fingerprint, decrypt=CountingDecryptor(),
                   allow_delete=opts.pop("allow_delete", False))
     decrypted = {a: dataclasses.replace(d, decrypted=True) for a, d in result.declarations.items()}
-    report = execute(result.plan, decrypted, store, ApplyOptions(actor="tester", tester=tester, **opts))
+    report = execute(result.plan, decrypted, store, ApplyOptions(actor="tester", prober=prober, **opts))
     return result.plan, report
 
 
@@ -103,13 +103,13 @@ def test_stop_event_starts_no_new_work_and_state_stays_consistent(store):
     stop = threading.Event()
     started = []
 
-    def tester(decl, agents):
+    def prober(decl, agents):
         started.append(decl.name)
         if len(started) == 2:
             stop.set()  # as Ctrl-C would, while the second test is in flight
         return OK
 
-    _, report = plan_and_apply(store, decls, tester, parallelism=1, stop=stop)
+    _, report = plan_and_apply(store, decls, prober, parallelism=1, stop=stop)
     assert report.interrupted and not report.ok
     assert report.count(ItemStatus.APPLIED) == 2 and report.count(ItemStatus.SKIPPED) == 4
     snap = store.snapshot()
@@ -124,22 +124,22 @@ def test_tests_run_concurrently_up_to_parallelism(store):
     decls = [declaration(connection_doc(f"c{i}"), file=f"c{i}.yaml") for i in range(8)]
     barrier = threading.Barrier(4, timeout=5)
 
-    def tester(decl, agents):
+    def prober(decl, agents):
         barrier.wait()  # only passes when 4 tests are in flight at once
         return OK
 
-    _, report = plan_and_apply(store, decls, tester, parallelism=4)
+    _, report = plan_and_apply(store, decls, prober, parallelism=4)
     assert report.ok and report.count(ItemStatus.APPLIED) == 8
 
 
-def test_a_tester_error_fails_that_connection_only(store):
-    def tester(decl, agents):
+def test_a_prober_error_fails_that_connection_only(store):
+    def prober(decl, agents):
         if decl.name == "odd":
             raise ConfigError("connection odd: agent 'dc9' is not declared", hint="declare the Agent")
         return OK
 
     decls = [declaration(connection_doc(n), file=f"{n}.yaml") for n in ("odd", "fine")]
-    _, report = plan_and_apply(store, decls, tester)
+    _, report = plan_and_apply(store, decls, prober)
     statuses = {i.address: (i.status, i.verdict.outcome if i.verdict else None) for i in report.items}
     assert statuses == {"connection.odd": (ItemStatus.FAILED, "config"), "connection.fine": (ItemStatus.APPLIED, "ok")}
     assert sorted(store.snapshot().records) == ["connection.fine"]

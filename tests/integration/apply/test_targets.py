@@ -16,7 +16,7 @@ from provisioner.apply.executor import ApplyOptions, execute
 from provisioner.apply.results import ItemStatus, Verdict
 from provisioner.errors import ProvisionerError
 from provisioner.plan.differ import diff
-from provisioner.state import codec, open_store
+from provisioner.state import open_store
 from provisioner.targets.local import LocalTarget
 from tests.support.recording_target import RecordingTarget, Remote
 from tests.unit.plan.builders import CountingDecryptor, connection_doc, declaration
@@ -26,10 +26,6 @@ BAD = Verdict(ok=False, outcome="unauthorized", status=401, message="The consume
 
 # The state branch of issue 10 stores Record.target_outputs (in the record and its MAC); until that
 # lands, a store reads every record back with empty outputs. These tests then fail as expected.
-needs_stored_outputs = pytest.mark.xfail(
-    "target_outputs" not in codec.COLUMNS, strict=True, reason="the store does not keep target_outputs yet")
-
-
 @pytest.fixture
 def store(tmp_path: Path):
     with open_store(f"sqlite:///{tmp_path / 'state.db'}", workspace="default", key=os.urandom(32), create=True) as s:
@@ -44,7 +40,7 @@ def apply_with(store, decls, target, *, fail: set[str] = frozenset(), **opts):
     result = diff(decls, store.snapshot(), fingerprint=store.fingerprint, decrypt=CountingDecryptor(),
                   allow_delete=opts.pop("allow_delete", False))
     decrypted = {a: dataclasses.replace(d, decrypted=True) for a, d in result.declarations.items()}
-    options = ApplyOptions(actor="tester", tester=lambda d, agents: BAD if d.name in fail else OK, target=target,
+    options = ApplyOptions(actor="tester", prober=lambda d, agents: BAD if d.name in fail else OK, target=target,
                            **opts)
     return execute(result.plan, decrypted, store, options)
 
@@ -53,7 +49,6 @@ def statuses(report):
     return {i.address: i.status for i in report.items}
 
 
-@needs_stored_outputs
 def test_outputs_of_put_are_recorded_with_the_connection_and_given_back_on_update(store):
     target = RecordingTarget()
     report = apply_with(store, decls_named("a", "b"), target)
@@ -146,7 +141,6 @@ def test_a_delete_refused_by_the_target_keeps_the_record(store):
     assert any(h.action == "target" and h.detail == "recording delete: in-use" for h in store.history())
 
 
-@needs_stored_outputs
 def test_a_delete_is_given_the_record_with_its_outputs(store):
     target = RecordingTarget()
     apply_with(store, decls_named("keep", "drop"), target)
@@ -179,7 +173,7 @@ def test_skip_test_skips_the_remote_test_but_still_puts(store):
 
 
 def test_the_local_target_is_the_default_and_records_no_outputs(store):
-    assert isinstance(ApplyOptions(actor="x", tester=lambda d, a: OK).target, LocalTarget)
+    assert isinstance(ApplyOptions(actor="x", prober=lambda d, a: OK).target, LocalTarget)
     report = apply_with(store, decls_named("a"), LocalTarget())
     assert report.ok
     assert dict(store.snapshot().records["connection.a"].target_outputs) == {}

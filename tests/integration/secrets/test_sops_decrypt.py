@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from provisioner.secrets.parallel import decrypt_files
@@ -60,9 +58,7 @@ def test_parallel_results_come_back_in_input_order_and_each_file_once(tmp_path, 
             return super().decrypt(path)
 
     inputs = [*paths, tmp_path / "missing.yaml", paths[0], paths[3]]
-    started = time.perf_counter()
     outcomes = decrypt_files(inputs, sops=Counting(environ=sops_env), parallelism=4)
-    elapsed = time.perf_counter() - started
     assert len(outcomes) == len(inputs)
     for path, outcome in zip(inputs, outcomes, strict=True):
         assert outcome.file == path
@@ -70,7 +66,6 @@ def test_parallel_results_come_back_in_input_order_and_each_file_once(tmp_path, 
     assert outcomes[0].documents[0]["spec"]["auth"]["accessToken"] == "00" * 16  # type: ignore[union-attr]
     assert outcomes[14].documents[0]["metadata"]["name"] == "c3"  # type: ignore[union-attr]
     assert sorted(calls) == sorted({str(p) for p in inputs})
-    assert elapsed < 10
 
 
 def test_encrypt_reads_plaintext_from_stdin_and_applies_the_creation_rule(tmp_path, age_key, sops):

@@ -61,10 +61,8 @@ def test_a_dead_holders_lease_expires_and_is_taken_over(store: Store, state_url:
             pass
     finally:
         _kill(child)
-    started = time.monotonic()
-    with store.lock("apply", timeout=5) as taken:
+    with store.lock("apply", timeout=5) as taken:  # the 1 s lease, no longer renewed, expires within the wait
         assert taken.lock_id != dead_lock
-    assert time.monotonic() - started < 3
     takeover = [e for e in store.history() if e.action == "lock-takeover"]
     assert len(takeover) == 1 and takeover[0].detail and dead_lock in takeover[0].detail
     assert "expired lock" in takeover[0].detail and "another-host" in takeover[0].detail
@@ -94,10 +92,8 @@ def test_a_killed_holder_on_this_host_is_taken_over_without_waiting_for_expiry(s
             pass
     finally:
         _kill(child)
-    started = time.monotonic()
-    with store.lock("apply", timeout=5) as taken:
+    with store.lock("apply", timeout=5) as taken:  # within 5 s, not after the lease's 10 minutes: no expiry wait
         assert taken.lock_id != dead_lock
-    assert time.monotonic() - started < 2
     takeover = [e for e in store.history() if e.action == "lock-takeover"]
     assert takeover and "process that is gone" in (takeover[-1].detail or "")
 

@@ -16,7 +16,7 @@ ENC = "ENC[AES256_GCM,data:cGxhY2Vob2xkZXI=,iv:cGxhY2Vob2xkZXJpdg==,tag:dGFn,typ
 HMAC_METHODS = ("HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512")
 RSA_METHODS = ("RSA-SHA1", "RSA-SHA256", "RSA-SHA512")
 METHODS = (*HMAC_METHODS, *RSA_METHODS, "PLAINTEXT")
-# The table of DESIGN §3: method -> (required secret-ish fields, not-allowed fields).
+# The per-method table of docs/file-format.md: method -> (required secret-ish fields, not-allowed fields).
 REQUIRED_AUTH = ("type", "baseUri", "signatureMethod", "consumerKey", "accessToken")
 
 

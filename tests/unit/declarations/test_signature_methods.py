@@ -1,4 +1,4 @@
-"""The per-signature-method table (DESIGN §3), one row at a time: what a user sees for each mistake."""
+"""The per-signature-method table (docs/file-format.md), one row at a time: what a user sees for each mistake."""
 
 from __future__ import annotations
 

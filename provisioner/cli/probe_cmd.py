@@ -10,8 +10,8 @@ from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.options import HUMAN_JSON, ParallelismOpt, PathsArg, WorkspaceOpt, format_option
 from provisioner.cli.root import app
-from provisioner.commands.test import run_connection_tests
-from provisioner.commands.test_sources import Source, load_connections
+from provisioner.commands.probe import run_probes
+from provisioner.commands.probe_sources import Source, load_connections
 from provisioner.config import DEFAULT_PARALLELISM, load_config
 from provisioner.render.formats import OutputFormat
 from provisioner.render.probe import print_report
@@ -33,6 +33,6 @@ def test_command(
     fmt = view.choose(fmt)
     config = load_config(require_project=source is Source.STATE or not paths)  # `test --path P` needs none
     connections, agents = load_connections(source, config, paths or list(config.paths), workspace)
-    report = run_connection_tests(connections, agents, names=names or (), parallelism=parallelism)
+    report = run_probes(connections, agents, names=names or (), parallelism=parallelism)
     print_report(report, fmt)
     raise typer.Exit(ExitCode.OK if report.ok else ExitCode.ERROR)

@@ -1,9 +1,9 @@
 """``provisioner test``: test connections concurrently and report one result per connection.
 
-The seam is ``run_connection_tests``: it takes connections whose secrets are already
+The seam is ``run_probes``: it takes connections whose secrets are already
 decrypted (plus the agents they name) and never prints. Where those connections come from
 (``--from state``: the state store; ``--from files``: declarations + sops) is
-``provisioner.commands.test_sources``.
+``provisioner.commands.probe_sources``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from provisioner.probe import ProbeResult, SessionPool, probe_many, target_from_
 
 
 @dataclass(frozen=True)
-class ConnectionTestReport:
+class ProbeReport:
     results: tuple[ProbeResult, ...]
     parallelism: int
     elapsed_ms: float
@@ -56,14 +56,14 @@ def _select(connections: Sequence[Connection], names: Sequence[str]) -> list[Con
     return [by_name[n] for n in dict.fromkeys(names)]
 
 
-def run_connection_tests(
+def run_probes(
     connections: Sequence[Connection],
     agents: Iterable[Agent] | Mapping[str, Agent] = (),
     *,
     names: Sequence[str] = (),
     parallelism: int = DEFAULT_PARALLELISM,
     session_pool: SessionPool | None = None,
-) -> ConnectionTestReport:
+) -> ProbeReport:
     """Test the named connections (all when ``names`` is empty), at most ``parallelism`` at once."""
     if parallelism < 1:
         raise ConfigError("--parallelism must be at least 1")
@@ -71,4 +71,4 @@ def run_connection_tests(
     targets = [target_from_connection(c, agent_map) for c in _select(connections, names)]
     started = time.perf_counter()
     results = probe_many(targets, parallelism=parallelism, session_pool=session_pool)
-    return ConnectionTestReport(tuple(results), parallelism, (time.perf_counter() - started) * 1000)
+    return ProbeReport(tuple(results), parallelism, (time.perf_counter() - started) * 1000)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from provisioner.commands.test_sources import resource_from_record
+from provisioner.commands.probe_sources import resource_from_record
 from provisioner.declarations.models import Agent, Connection
 from provisioner.errors import StateError
 from provisioner.state.records import Record

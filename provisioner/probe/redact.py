@@ -1,0 +1,226 @@
+"""Make server text safe to print: no secret in any encoding, no control character, bounded length.
+
+A server (or anything between it and us) may echo what we sent: the access token, a
+PLAINTEXT signature (consumer secret & token secret, percent-encoded twice in the header),
+the whole Authorization header, re-encoded in any way. ``Redactor(secrets).clean(text, limit)``
+is the one way server text reaches a ``ProbeResult``:
+
+1. strip escape sequences and control characters (so an echo cannot forge a line in a CI log,
+   and a secret cannot hide behind an ``ESC[0m`` in its middle);
+2. replace every secret, in every encoding we know of, by ``[redacted]``, in any case: as is,
+   percent-encoded once, twice or three times (oauthlib's, PHP's and ``+``-for-space variants,
+   every byte), each of those JSON-escaped (with PHP's ``\\/``) or HTML-escaped; every character as
+   a JSON ``\\u`` escape or an HTML entity; base64/base64url (at each of the three byte alignments,
+   so inside a longer encoded text too) and hex. The forms are literal strings found by plain
+   substring search: linear in the text, nothing a hostile text could make backtrack;
+   so is any run of WINDOW characters of a secret (a server may show part of one);
+3. only then truncate to ``limit``, and redact a secret's beginning left at the end of the text
+   by any truncation (ours or the caller's).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from urllib.parse import quote, quote_plus
+
+REDACTED = "[redacted]"
+MIN_SECRET = 4  # shorter values would redact ordinary words; Magento's secrets are 32 characters
+MIN_TAIL = 4  # a secret's beginning this long, at the end of a truncated text, is redacted
+_LONG_SECRET = 256  # a longer multi-line secret (a PEM key) is redacted line by line
+WINDOW = 8  # any run of this many characters of a secret (in any encoding) is redacted too
+_WINDOWED = 128  # secrets up to this long (keys, tokens, signatures; not a whole header) get windows
+
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI: colours, cursor moves, ESC[2J
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, SOS, PM, APC up to BEL/ST
+    r"|\x1b[ -/]*[0-~]?"  # any other escape sequence, or a lone ESC
+    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
+)
+_LINE_BREAKS = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
+_SPACES = re.compile(r" {2,}")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without escape sequences or control/format characters; line breaks become a space."""
+    text = _LINE_BREAKS.sub(" ", _ESCAPES.sub("", text))
+    kept: list[str] = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cs":
+            kept.append("\ufffd")  # a lone surrogate cannot even be printed
+        elif category not in ("Cc", "Cf"):
+            kept.append(char)
+    return _SPACES.sub(" ", "".join(kept))
+
+
+def _percent_all(text: str) -> str:
+    return "".join(f"%{b:02x}" for b in text.encode("utf-8", "surrogatepass"))
+
+
+def _php_urlencode(text: str) -> str:
+    return quote_plus(text, safe="").replace("~", "%7E")
+
+
+_URL_FORMS: tuple[Callable[[str], str], ...] = (
+    lambda s: s,
+    lambda s: quote(s, safe=""),  # oauthlib, rawurlencode
+    lambda s: quote(quote(s, safe=""), safe=""),  # a PLAINTEXT signature in the header
+    lambda s: quote(quote(quote(s, safe=""), safe=""), safe=""),
+    lambda s: quote(s, safe="/"),
+    lambda s: quote_plus(s, safe=""),
+    _php_urlencode,
+    _percent_all,
+)
+_TEXT_FORMS: tuple[Callable[[str], str], ...] = (
+    lambda s: s,
+    lambda s: json.dumps(s)[1:-1],
+    lambda s: json.dumps(s)[1:-1].replace("/", "\\/"),  # PHP's json_encode escapes slashes
+    lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
+    lambda s: html.escape(s, quote=True),
+    lambda s: html.escape(s, quote=False),
+)
+
+
+def _char_forms(text: str) -> set[str]:
+    """Every character escaped (JSON ``\\u``, HTML decimal and hex entities)."""
+    return {
+        "".join(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else c for c in text),
+        "".join(f"&#{ord(c)};" for c in text),
+        "".join(f"&#x{ord(c):x};" for c in text),
+    }
+
+
+def _base64_cores(data: bytes) -> set[str]:
+    """The part of base64(``data``) that does not depend on what precedes it, at offsets 0, 1, 2 mod 3."""
+    cores: set[str] = set()
+    for shift in range(3):
+        encoded = base64.b64encode(b"\0" * shift + data).decode("ascii")
+        start = -(-8 * shift // 6)
+        end = (8 * (shift + len(data))) // 6
+        for core in (encoded[start:end], encoded[start:end].replace("+", "-").replace("/", "_")):
+            if len(core) >= MIN_SECRET * 4 // 3:
+                cores.add(core)
+    return cores
+
+
+def _pieces(secrets: Iterable[str]) -> list[tuple[str, bool]]:
+    """(piece, whole) pairs, longest first; a long multi-line secret (a PEM key) is split into its lines."""
+    pieces: dict[str, bool] = {}
+    for secret in secrets:
+        whole = len(secret) <= _LONG_SECRET or "\n" not in secret.strip()  # a long header stays whole
+        for part in ([secret] if whole else secret.splitlines()):
+            if len("".join(part.split())) >= MIN_SECRET:
+                pieces[part.strip()] = pieces.get(part.strip(), False) or whole
+    return sorted(pieces.items(), key=lambda item: (-len(item[0]), item[0]))
+
+
+def literal_forms(secret: str, *, whole: bool = True) -> set[str]:
+    """Every encoding of ``secret`` that is redacted (compared without regard to case).
+
+    ``whole``: a value that is sent (base64 and hex forms too); a PEM key's line is never sent.
+    """
+    forms = {text(url(secret)) for url in _URL_FORMS for text in _TEXT_FORMS}
+    forms |= _char_forms(secret) | {" ".join(secret.split())}  # as strip_controls leaves it
+    if whole:
+        raw = secret.encode("utf-8", "surrogatepass")
+        forms |= _base64_cores(raw) | {raw.hex()}
+    return {f for f in forms if len(f) >= MIN_SECRET}
+
+
+@lru_cache(maxsize=1024)
+def _piece_forms(piece: str, whole: bool) -> tuple[str, ...]:
+    """Every encoding of ``piece``, and of every WINDOW characters of it (a server that shows part of a
+    token, as a message cut in its middle does), in lower case, longest first."""
+    forms = literal_forms(piece, whole=whole)
+    if whole and WINDOW < len(piece) <= _WINDOWED:
+        for start in range(len(piece) - WINDOW + 1):
+            forms |= literal_forms(piece[start:start + WINDOW])
+    return tuple(sorted({f.lower() for f in forms}, key=lambda f: (-len(f), f)))
+
+
+def _spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
+    """Where any form occurs in ``text`` (compared in lower case), merged where they overlap.
+
+    Plain substring search: linear, nothing to compile, nothing a hostile text could make backtrack.
+    """
+    folded = text.lower()
+    found: list[tuple[int, int]] = []
+    if len(folded) != len(text):  # lower() changed a length (a rare letter): compare case-insensitively
+        for form in forms:
+            found += [m.span() for m in re.finditer(re.escape(form), text, re.IGNORECASE)]
+    else:
+        for form in forms:
+            at = folded.find(form)
+            while at != -1:
+                found.append((at, at + len(form)))
+                at = folded.find(form, at + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _tail_length(folded: str, form: str) -> int:
+    """The length of the longest beginning of ``form`` (at least MIN_TAIL long) that ``folded`` ends with."""
+    window = folded[-(len(form) - 1):] if len(form) > 1 else ""
+    at = window.find(form[:MIN_TAIL])
+    while at != -1:
+        if form.startswith(window[at:]):
+            return len(window) - at
+        at = window.find(form[:MIN_TAIL], at + 1)
+    return 0
+
+
+class Redactor:
+    """Cleans server text against a fixed set of secrets (each secret's pattern compiled once, cached)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self._pieces = tuple(_pieces(s for s in secrets if s))
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret, in every known encoding, replaced by ``[redacted]``."""
+        if not text or not self._pieces:
+            return text
+        out: list[str] = []
+        done = 0
+        for start, end in _spans(text, (f for piece, whole in self._pieces for f in _piece_forms(piece, whole))):
+            out += [text[done:start], REDACTED]
+            done = end
+        return "".join(out) + text[done:]
+
+    def _redact_tail(self, text: str) -> str:
+        folded = text.lower()
+        if len(folded) != len(text):
+            folded = text
+        longest = max((_tail_length(folded, f) for piece, whole in self._pieces for f in _piece_forms(piece, whole)),
+                      default=0)
+        return text[: len(text) - longest] + REDACTED if longest else text
+
+    def clean(self, text: str, limit: int | None = None) -> str:
+        """Stripped of control characters, redacted, then truncated to ``limit`` characters."""
+        text = self.redact(strip_controls(text)).strip()
+        if limit is not None and len(text) > limit:
+            text = self._redact_tail(text[:limit].rstrip()) + "…"
+        return self._redact_tail(text)
+
+    def clean_optional(self, text: str | None, limit: int | None = None) -> str | None:
+        return None if text is None else self.clean(text, limit)
+
+
+def redact(text: str | None, secrets: Sequence[str]) -> str | None:
+    """``text`` with every secret (in every encoding) replaced by ``[redacted]``; ``None`` stays ``None``."""
+    if not text:
+        return text
+    return Redactor(secrets).clean(text)
+
+
+__all__ = ["REDACTED", "Redactor", "literal_forms", "redact", "strip_controls"]
