@@ -11,11 +11,14 @@ from typing import NoReturn
 # Each command module registers its commands on ``app`` when imported; one line per module.
 from provisioner.cli import (  # noqa: F401
     apply_cmd,
+    call_cmd,
     drift_cmd,
+    import_cmd,
     init_cmd,
     plan_cmd,
     probe_cmd,
     sandbox_cmd,
+    show_cmd,
     state_cmd,
     validate_cmd,
 )

@@ -68,6 +68,10 @@ def test_every_json_document_has_snake_case_keys_and_a_format_version(tmp_path, 
         "drift": run("drift"),
         "drift no test": run("drift", "--no-test"),
         "state history drift": run("state", "history", "--drift"),
+        "show": run("show", "plan.json"),  # stale since apply: a banner, not an error
+        "call": run("call", "shop", "/V1/store/storeConfigs"),
+        "call refused": run("call", "shop", "http://example.com/", ok=False),
+        "import nothing": run("import", "--all"),
         "state unlock": run("state", "unlock", "no-such-lock", ok=False),
         "schema": run("schema"),
         "schema out": run("schema", "--out", str(tmp_path / "schemas")),
@@ -82,6 +86,10 @@ def test_every_json_document_has_snake_case_keys_and_a_format_version(tmp_path, 
     assert update["summary"] == {"create": 0, "update": 1, "delete": 0, "noop": 0, "blocked": 0}
     assert update["changes"][0]["fields"][0]["path"] == "spec.advanced.timeoutSeconds"
 
+    project.delete("shop")
+    imported = run("import", "shop")
+    assert imported["written"] == [{"address": "connection.shop", "file": "connections/shop.yaml"}]
+
     new_key = tmp_path / "new.key"
     new_key.write_text(base64.b64encode(os.urandom(32)).decode(), encoding="utf-8")
     documents["state rekey"] = run("state", "rekey", "--new-key-file", str(new_key))
@@ -92,6 +100,8 @@ def test_every_json_document_has_snake_case_keys_and_a_format_version(tmp_path, 
     assert documents["state unlock"]["error"]["code"]
     assert documents["drift"]["items"][0]["status"] == "in-sync"
     assert len(documents["state history drift"]["drift_runs"]) == 2
+    assert documents["show"]["stale"] is True and documents["call"]["status"] == 200
+    assert documents["call refused"]["error"]["code"] == "call-refused"
     assert {s["name"] for s in documents["schema"]["schemas"]} == {"connection", "agent"}
 
 

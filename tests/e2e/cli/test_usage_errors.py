@@ -26,6 +26,9 @@ COMMANDS: dict[str, list[str]] = {
     "state unlock": ["state", "unlock", "0123"],
     "state rekey": ["state", "rekey", "--new-key-file", "new.key"],
     "schema": ["schema"],
+    "show": ["show", "plan.json"],
+    "import": ["import", "--all"],
+    "call": ["call", "shop", "/V1/store/storeConfigs"],
     "sandbox": ["sandbox", "--integrations", "integrations.yaml"],
 }
 
@@ -39,6 +42,9 @@ MISSING: dict[str, list[str]] = {
     "state unlock": ["state", "unlock"],
     "state rekey": ["state", "rekey"],
     "sandbox": ["sandbox"],
+    "show": ["show"],
+    "call": ["call", "shop"],
+    "import": ["import", "--out"],
 }
 
 CASES = [
@@ -55,6 +61,10 @@ CASES = [
     pytest.param(["schema", "--kind", "robot"], id="schema-bad-kind"),
     pytest.param(["sandbox", "--integrations", "i.yaml", "--port", "70000"], id="sandbox-bad-port"),
     pytest.param(["plan", "--format", "github"], id="plan-format-it-does-not-offer"),
+    pytest.param(["import"], id="import-neither-names-nor-all"),
+    pytest.param(["import", "shop", "--all"], id="import-names-and-all"),
+    pytest.param(["show", "plan.json", "--format", "github"], id="show-format-it-does-not-offer"),
+    pytest.param(["call", "shop", "/V1/x", "--format", "markdown"], id="call-format-it-does-not-offer"),
     pytest.param(["nope"], id="unknown-command"),
     pytest.param(["state", "nope"], id="unknown-state-command"),
     pytest.param([], id="no-command"),
