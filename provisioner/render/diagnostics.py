@@ -10,20 +10,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from provisioner.applications.registry import secret_field_names
+from provisioner.declarations.excerpts import masked_line
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.document import print_document
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
-
-
-@lru_cache(maxsize=256)
-def _source_lines(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return tuple(fh.read().splitlines())
-    except OSError:
-        return ()
 
 
 # A plaintext secret in a file must not travel further (CI logs) through the excerpt shown.
@@ -49,15 +41,18 @@ def redact_secrets(line: str) -> str:
 
 
 def _excerpt(d: Diagnostic) -> list[str]:
+    """The offending line of a declaration file, secrets masked by position (``excerpts``), then by
+    pattern as a second guard; nothing for any file that was not parsed as a declaration."""
     src = d.source
     if src is None or src.line <= 0:
         return []
-    lines = _source_lines(src.file)
-    if src.line > len(lines):
+    found = masked_line(src.file, src.line, src.column)
+    if found is None:
         return []
-    text = redact_secrets(lines[src.line - 1])
+    text, column = found
+    text = redact_secrets(text)
     gutter = f"{src.line:>4} | "
-    caret = " " * (len(gutter) + max(src.column - 1, 0)) + "^"
+    caret = " " * (len(gutter) + max(column - 1, 0)) + "^"
     return [gutter + text, caret]
 
 
