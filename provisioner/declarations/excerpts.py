@@ -19,8 +19,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -32,11 +34,13 @@ from ruamel.yaml.events import (
 )
 
 from provisioner.applications.registry import secret_field_names
+from provisioner.declarations.document_data import MAX_DEPTH
+from provisioner.declarations.yaml_guard import BoundedScanner
 
 MASK = "***"
-_B64 = r"[A-Za-z0-9+/]*={0,2}"
+_B64 = r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"  # base64, padded
 SOPS_VALUE = re.compile(
-    rf"ENC\[AES256_GCM,data:{_B64},iv:[A-Za-z0-9+/]{{43}}=,tag:[A-Za-z0-9+/]{{22}}==,"
+    rf"ENC\[AES256_GCM,data:{_B64},iv:(?=[A-Za-z0-9+/]){_B64},tag:(?=[A-Za-z0-9+/]){_B64},"
     r"type:(?:str|int|float|bool|bytes|comment)\]"
 )
 URL_CREDENTIALS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*@")
@@ -82,6 +86,7 @@ class _Spans:
         self.anchors: dict[str, _Anchored] = {}
         self.scalar_anchors: dict[str, str] = {}
         self.secret_anchors: list[_Anchored] = []
+        self.last = 0  # where the events read so far end
 
     def _secret_here(self) -> bool:
         return bool(self.frames) and self.frames[-1].position_secret()
@@ -104,7 +109,9 @@ class _Spans:
                 if ref:
                     f.anchored.refs.append(ref)
 
-    def event(self, e: object) -> None:
+    def event(self, e: Any) -> None:
+        if e.end_mark is not None:
+            self.last = max(self.last, int(e.end_mark.index))
         if isinstance(e, DocumentStartEvent):
             self.frames, self.anchors, self.scalar_anchors = [], {}, {}
         elif isinstance(e, ScalarEvent):
@@ -158,10 +165,18 @@ class _Spans:
 def secret_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of ``text`` to mask; the events before a syntax error count too."""
     walk = _Spans()
-    # a broken stream still masks what was read before the break
+    # A broken stream still masks what was read before the break. Past MAX_DEPTH (where the loader
+    # stopped reading too) everything is masked: the scanner is slow on deep flow nesting.
+    yaml = YAML(typ="rt")
+    yaml.Scanner = BoundedScanner
     with contextlib.suppress(YAMLError, ValueError, TypeError, RecursionError):
-        for e in YAML(typ="rt").parse(text):
-            walk.event(e)
+        try:
+            for e in yaml.parse(text):
+                walk.event(e)
+                if len(walk.frames) > MAX_DEPTH:
+                    raise MaxDepthExceededError(None, None, "too deep", e.start_mark)
+        except MaxDepthExceededError:
+            walk.masked.append((walk.last, len(text)))  # not walked: masked whole
     return walk.result()
 
 

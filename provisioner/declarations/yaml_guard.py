@@ -11,16 +11,30 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.scanner import RoundTripScanner
 
 from provisioner.declarations.document_data import MAX_DEPTH, MAX_NODES
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "Problem", "check_document"]
+__all__ = ["MAX_DEPTH", "MAX_NODES", "BoundedScanner", "Problem", "check_document"]
 
 _CORE = "tag:yaml.org,2002:"
 SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary"))
 MERGE_TAG = _CORE + "merge"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class BoundedScanner(RoundTripScanner):
+    """Stops at flow nesting deeper than MAX_DEPTH: past it ruamel's scanner is quadratic
+    (10,000 ``[`` took minutes) before the composer's depth limit is ever reached."""
+
+    def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:
+        if len(self.flow_context) >= MAX_DEPTH:
+            raise MaxDepthExceededError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", self.reader.get_mark(),
+            )
+        super().fetch_flow_collection_start(TokenClass, to_push)
 
 
 @dataclass(frozen=True)

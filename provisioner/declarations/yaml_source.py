@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from provisioner.declarations import excerpts
 from provisioner.declarations.discovery import SKIPPED_NAMES, YAML_SUFFIXES, discover_files
-from provisioner.declarations.yaml_guard import MAX_DEPTH, check_document
+from provisioner.declarations.yaml_guard import MAX_DEPTH, BoundedScanner, check_document
 from provisioner.diagnostics import Diagnostics, SourceRange
 
 MAX_FILE_BYTES = 1024 * 1024  # a declaration is a few KiB; refuse before parsing anything bigger
@@ -56,6 +56,7 @@ class _Constructor(RoundTripConstructor):
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Scanner = BoundedScanner
     yaml.max_depth = MAX_DEPTH
     return yaml
 
