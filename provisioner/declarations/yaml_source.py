@@ -15,6 +15,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.docinfo import DocInfo, version
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from provisioner.declarations import excerpts
@@ -124,6 +125,7 @@ def _documents(yaml: YAML, file: Path, text: str, diagnostics: Diagnostics, docu
     composer = yaml.composer
     try:
         index = 0
+        yaml.doc_infos.append(DocInfo(requested_version=version(yaml.version)))  # as load_all does (%YAML)
         while composer.check_node():
             node = composer.get_node()
             problem = check_document(node)
@@ -144,6 +146,7 @@ def _documents(yaml: YAML, file: Path, text: str, diagnostics: Diagnostics, docu
                 else:
                     documents.append(SourceDocument(file, index, data, _start(file, data)))
             index += 1
+            yaml.doc_infos.append(DocInfo(requested_version=version(yaml.version)))
     finally:
         parser.dispose()
 
@@ -169,8 +172,8 @@ def parse_documents(file: Path, text: str, diagnostics: Diagnostics) -> list[Sou
             "yaml.syntax", f"{problem}{context}", hint="fix the YAML syntax; the rest of this file was not read",
             source=_mark_range(file, exc.problem_mark or exc.context_mark),
         )
-    except (YAMLError, ValueError, TypeError, RecursionError, OverflowError) as exc:
-        diagnostics.error(
+    except (YAMLError, ValueError, TypeError, LookupError, AttributeError, RecursionError, ArithmeticError) as exc:
+        diagnostics.error(  # ruamel's own faults on odd input: still a diagnostic, never a crash
             "yaml.invalid", f"cannot read the YAML: {type(exc).__name__}",
             hint="fix the YAML; the rest of this file was not read", source=SourceRange(str(file)),
         )

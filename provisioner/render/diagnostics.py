@@ -26,6 +26,7 @@ def _secret_value(fields: tuple[str, ...]) -> re.Pattern[str]:
         r"(?P<value>\"[^\"]*\"?|'[^']*'?|ENC\[[^\]]*\]?|[^\s,}\]#][^,}\]#]*?)(?=\s*(?:[,}\]#]|$))"
     )
 _KEPT = ("|", ">", "|-", ">-", "|+", ">+", "null", "~")
+EXCERPT_WIDTH = 160
 
 
 def redact_secrets(line: str) -> str:
@@ -50,6 +51,10 @@ def _excerpt(d: Diagnostic) -> list[str]:
     if found is None:
         return []
     text, column = found
+    if len(text) > EXCERPT_WIDTH:  # a window around the caret: a 20,000-character line helps nobody
+        start = max(0, min(column - 1 - EXCERPT_WIDTH // 3, len(text) - EXCERPT_WIDTH))
+        left, right = ("…" if start else ""), ("…" if start + EXCERPT_WIDTH < len(text) else "")
+        text, column = left + text[start:start + EXCERPT_WIDTH] + right, column - start + len(left)
     text = redact_secrets(text)
     gutter = f"{src.line:>4} | "
     caret = " " * (len(gutter) + max(column - 1, 0)) + "^"
@@ -68,11 +73,12 @@ def render_human(diagnostics: Iterable[Diagnostic], console: Console | None = No
         where = f"{d.source}: " if d.source else ""
         style = _STYLE[d.severity]
         code = escape(f"[{d.code}]")  # literal brackets, not rich markup
-        console.print(f"{escape(where)}[{style}]{d.severity.value}[/{style}]{code}: {escape(d.message)}")
+        console.print(f"{escape(where)}[{style}]{d.severity.value}[/{style}]{code}: {escape(d.message)}",
+                      highlight=False)
         for line in _excerpt(d):
-            console.print(escape(line), style="dim")
+            console.print(escape(line), style="dim", highlight=False)
         if d.hint:
-            console.print(f"  [cyan]hint:[/cyan] {escape(d.hint)}")
+            console.print(f"  [cyan]hint:[/cyan] {escape(d.hint)}", highlight=False)
 
 
 def github_escape(value: str, *, prop: bool = False) -> str:

@@ -290,3 +290,16 @@ def test_an_unlistable_subdirectory_is_an_error_not_skipped(tmp_path: Path) -> N
     payload = json.loads(done.stdout)
     assert ("load.unreadable-dir", "connections/team-b", None) in _codes(payload), done.stdout
     assert payload["valid"] is False
+
+
+def test_a_yaml_directive_and_a_very_long_line_are_read_not_crashed_on(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "connections" / "d.yaml").write_text("%YAML 1.1\n---\n" + dump(connection()))
+    long_key = "k" * 50_000
+    (project / "connections" / "l.yaml").write_text(dump(connection(name="long")).replace(
+        "displayName: Shop", f"displayName: Shop\n  {long_key}: 1"))
+    done = _validate(project)
+    assert done.returncode == 1
+    excerpt = next(line for line in done.stdout.splitlines() if line.startswith("  10 | "))
+    assert len(excerpt) < 200 and excerpt.startswith("  10 | …")
+    assert "connection.shop" in _json(project)["declarations"]  # type: ignore[operator]
