@@ -14,6 +14,7 @@ from provisioner.cli.root import app
 from provisioner.commands.plan import make_plan
 from provisioner.commands.state_open import open_project_store
 from provisioner.config import DEFAULT_PARALLELISM, load_config
+from provisioner.files import PUBLIC, write_file
 from provisioner.plan.planfile import write_plan_file
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
@@ -54,7 +55,7 @@ def plan_command(
     if out is not None:
         write_plan_file(run.plan, out, load_state_key(config))
     if markdown is not None:
-        markdown.write_text(markdown_text(run.plan), encoding="utf-8")
+        write_file(markdown, markdown_text(run.plan), mode=PUBLIC)
     if fmt is OutputFormat.JSON:
         render_json(run.plan)
     elif fmt is OutputFormat.MARKDOWN:

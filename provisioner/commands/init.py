@@ -21,6 +21,7 @@ from provisioner.commands import scaffold
 from provisioner.config import ENV_STATE_KEY
 from provisioner.diagnostics import Diagnostics, SourceRange
 from provisioner.errors import SecretsError
+from provisioner.files import PUBLIC, write_file
 from provisioner.secrets.age_keys import AgeIdentity, is_recipient, read_identity, write_identity
 from provisioner.secrets.keys import write_new_key_file
 from provisioner.secrets.sops import Sops
@@ -93,10 +94,8 @@ def _shown(path: Path, root: Path) -> str:
 
 def _create(path: Path, text: str, result: InitResult) -> bool:
     """Write ``path`` only if it does not exist; record what happened."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("x", encoding="utf-8") as fh:
-            fh.write(text)
+        write_file(path, text, mode=PUBLIC, exclusive=True)
     except FileExistsError:
         result.add(path, "skipped", "exists; left unchanged")
         return False

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from provisioner.declarations.schemas import SCHEMA_NAMES, schema_file_name, schema_text
 from provisioner.errors import ProvisionerError
+from provisioner.files import PUBLIC, write_file
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def export_schemas(name: str | None = None, out: Path | None = None) -> SchemaRe
         out.mkdir(parents=True, exist_ok=True)
         for doc in documents:
             target = out / doc.file_name
-            target.write_text(doc.text, encoding="utf-8")
+            write_file(target, doc.text, mode=PUBLIC)
             written.append(target)
     except OSError as exc:
         raise ProvisionerError(f"cannot write the schemas to {out}: {exc.strerror or exc}") from None

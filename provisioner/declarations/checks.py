@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from provisioner.applications.registry import application_for
 from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import Agent, Connection
-from provisioner.declarations.urls import is_absolute_http
+from provisioner.declarations.urls import is_absolute_http, url_problem
 from provisioner.diagnostics import Diagnostics
 
 
@@ -60,6 +60,11 @@ def check_connection_rules(declarations: Sequence[Declaration], diagnostics: Dia
             if proxy is not None and not is_absolute_http(proxy):
                 diagnostics.error(
                     "check.proxy-url", "`spec.proxyUrl` must be an absolute http(s) URL",
+                    hint="e.g. http://proxy.internal:3128", source=d.position("spec.proxyUrl"),
+                )
+            elif proxy is not None and (problem := url_problem(proxy)):
+                diagnostics.error(
+                    "check.proxy-url", f"`spec.proxyUrl` {problem}",
                     hint="e.g. http://proxy.internal:3128", source=d.position("spec.proxyUrl"),
                 )
             continue

@@ -137,18 +137,22 @@ def load_text(text: str, file: Path) -> LoadResult:
     return result
 
 
-def load_declarations(paths: Sequence[Path]) -> LoadResult:
-    """Read every declaration file under ``paths``; never raises for anything in the files."""
+def load_declarations(paths: Sequence[Path], *, root: Path | None = None) -> LoadResult:
+    """Read every declaration file under ``paths``; never raises for anything in the files.
+
+    ``root`` is the project root (default: where provisioner.yaml is, else the working directory):
+    symbolic links that leave it are reported, never followed.
+    """
     result = LoadResult()
-    result.files = discover_files(paths, result.diagnostics)
+    result.files = discover_files(paths, result.diagnostics, root=root)
     for file in result.files:
         for doc in read_documents(file, result.diagnostics):
             _load_document(doc, result)
     return result
 
 
-def validate_paths(paths: Sequence[Path]) -> LoadResult:
+def validate_paths(paths: Sequence[Path], *, root: Path | None = None) -> LoadResult:
     """``load_declarations`` plus the cross-file checks: everything ``provisioner validate`` reports."""
-    result = load_declarations(paths)
+    result = load_declarations(paths, root=root)
     check_declarations(result.declarations, result.diagnostics, also_declared=result.addresses)
     return result

@@ -10,8 +10,6 @@ FIFO or a device, never reads more than ``json_input.MAX_BYTES``, never ends in 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from pydantic import ValidationError
 
 from provisioner import __version__
 from provisioner.errors import ProvisionerError
+from provisioner.files import PRIVATE, write_file
 from provisioner.plan.authentication import MAC_FIELD, MAC_PATTERN, mac_matches, plan_file_mac
 from provisioner.plan.json_input import FileMissing, JsonInputError, parse_json, read_regular_file
 from provisioner.plan.model import FORMAT_VERSION, Action, Change, FieldChange, Plan, Summary
@@ -149,15 +148,7 @@ def write_plan_file(plan: Plan, path: Path, state_key: bytes) -> None:
         # os.replace would replace the link or the device itself (as root: /dev/null with a regular file)
         raise ProvisionerError(f"{path}: not a regular file; plan --out writes a new or regular file",
                                code="plan-file", hint="choose another path, e.g. plan.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(path, text, mode=PRIVATE)
 
 
 def read_plan_file(path: Path, state_key: bytes) -> Plan:

@@ -10,20 +10,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from provisioner.applications.registry import secret_field_names
+from provisioner.declarations.excerpts import masked_line
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.document import print_document
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
-
-
-@lru_cache(maxsize=256)
-def _source_lines(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return tuple(fh.read().splitlines())
-    except OSError:
-        return ()
 
 
 # A plaintext secret in a file must not travel further (CI logs) through the excerpt shown.
@@ -34,6 +26,7 @@ def _secret_value(fields: tuple[str, ...]) -> re.Pattern[str]:
         r"(?P<value>\"[^\"]*\"?|'[^']*'?|ENC\[[^\]]*\]?|[^\s,}\]#][^,}\]#]*?)(?=\s*(?:[,}\]#]|$))"
     )
 _KEPT = ("|", ">", "|-", ">-", "|+", ">+", "null", "~")
+EXCERPT_WIDTH = 160
 
 
 def redact_secrets(line: str) -> str:
@@ -49,15 +42,22 @@ def redact_secrets(line: str) -> str:
 
 
 def _excerpt(d: Diagnostic) -> list[str]:
+    """The offending line of a declaration file, secrets masked by position (``excerpts``), then by
+    pattern as a second guard; nothing for any file that was not parsed as a declaration."""
     src = d.source
     if src is None or src.line <= 0:
         return []
-    lines = _source_lines(src.file)
-    if src.line > len(lines):
+    found = masked_line(src.file, src.line, src.column)
+    if found is None:
         return []
-    text = redact_secrets(lines[src.line - 1])
+    text, column = found
+    if len(text) > EXCERPT_WIDTH:  # a window around the caret: a 20,000-character line helps nobody
+        start = max(0, min(column - 1 - EXCERPT_WIDTH // 3, len(text) - EXCERPT_WIDTH))
+        left, right = ("…" if start else ""), ("…" if start + EXCERPT_WIDTH < len(text) else "")
+        text, column = left + text[start:start + EXCERPT_WIDTH] + right, column - start + len(left)
+    text = redact_secrets(text)
     gutter = f"{src.line:>4} | "
-    caret = " " * (len(gutter) + max(src.column - 1, 0)) + "^"
+    caret = " " * (len(gutter) + max(column - 1, 0)) + "^"
     return [gutter + text, caret]
 
 
@@ -73,11 +73,12 @@ def render_human(diagnostics: Iterable[Diagnostic], console: Console | None = No
         where = f"{d.source}: " if d.source else ""
         style = _STYLE[d.severity]
         code = escape(f"[{d.code}]")  # literal brackets, not rich markup
-        console.print(f"{escape(where)}[{style}]{d.severity.value}[/{style}]{code}: {escape(d.message)}")
+        console.print(f"{escape(where)}[{style}]{d.severity.value}[/{style}]{code}: {escape(d.message)}",
+                      highlight=False)
         for line in _excerpt(d):
-            console.print(escape(line), style="dim")
+            console.print(escape(line), style="dim", highlight=False)
         if d.hint:
-            console.print(f"  [cyan]hint:[/cyan] {escape(d.hint)}")
+            console.print(f"  [cyan]hint:[/cyan] {escape(d.hint)}", highlight=False)
 
 
 def github_escape(value: str, *, prop: bool = False) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from provisioner.applications.magento2.spec import Magento2Spec, OAuth1Auth
 from provisioner.declarations.base import SignatureMethod
-from provisioner.declarations.urls import is_absolute_http
+from provisioner.declarations.urls import is_absolute_http, url_problem
 
 if TYPE_CHECKING:
     from provisioner.declarations.declaration import Declaration
@@ -24,6 +24,13 @@ def _check_base_uri(d: Declaration, base_uri: str, diagnostics: Diagnostics) -> 
     if not is_absolute_http(base_uri):
         diagnostics.error(
             "check.base-uri", "`spec.auth.baseUri` must be an absolute http(s) URL",
+            hint="e.g. https://shop.example.com/rest", source=where,
+        )
+        return
+    problem = url_problem(base_uri)
+    if problem:
+        diagnostics.error(
+            "check.base-uri", f"`spec.auth.baseUri` {problem}",
             hint="e.g. https://shop.example.com/rest", source=where,
         )
         return
@@ -65,5 +72,12 @@ def check_connection(d: Declaration, diagnostics: Diagnostics) -> None:
     if not isinstance(spec, Magento2Spec):
         return
     _check_base_uri(d, spec.auth.baseUri, diagnostics)
+    if not spec.advanced.verifyTls:
+        diagnostics.warning(
+            "check.tls-unverified", "`spec.advanced.verifyTls: false` accepts any certificate: anyone on the path "
+            "can read and change the requests, secrets included",
+            hint="remove verifyTls: false; for a private CA, set `spec.advanced.caBundle` instead",
+            source=d.position("spec.advanced.verifyTls"),
+        )
     if isinstance(spec.auth, OAuth1Auth):
         _check_oauth1(d, spec.auth, diagnostics)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 from ruamel.yaml import YAML
 
 from provisioner.declarations.checks import check_declarations
 from provisioner.declarations.loader import LoadResult, load_text
+from provisioner.render.diagnostics import render_human
 from tests.unit.declarations.samples import METHODS, agent, connection, dump, on_premise, token_connection
 
 FILE = Path("fuzz.yaml")
@@ -110,3 +113,74 @@ def test_text_edits_of_valid_documents(document: Any, edits: list[tuple[int, int
         at = position % (len(text) + 1)
         text = text[:at] + insert + text[at + cut :]
     _check(text)
+
+
+# --- issue 11: hostile structures (merge keys, tags, aliases, surrogates, huge scalars, deep nesting) ---
+# A few hundred examples each by default (derandomized in CI, tests/conftest.py); PROVISIONER_LONG=1 runs 10,000.
+
+EXAMPLES = 10_000 if os.environ.get("PROVISIONER_LONG") == "1" else 300
+HOSTILE_FRAGMENTS = st.sampled_from([
+    "<<: *a", "<<: [*a, *a]", "? <<\n: *a", "&a", "*a", "*b", "&a [*a]", "&b {x: *a}",
+    "!!python/object/apply:os.system [id]",
+    "!!python/name:os.system", "!foo", "!!set {a, b}", "!!omap [a: 1]", "!!binary AAAA", "!!binary !!!", "!!int x",
+    "!!float x", "!!timestamp 2024-99-99", "!!str", '"\\ud800"', '"\\udfff\\ud800"', "'\ufeff'", '"\\x00"', "\u2028",
+    "\x85", "\r", "9" * 5000, "x" * 20_000, "[" * 150, "{a: " * 120, "- " * 150, "ENC[plain,x]", "%YAML 1.1\n---",
+])
+
+
+def _render(result: LoadResult) -> str:
+    out = io.StringIO()
+    render_human(result.diagnostics.sorted(), Console(file=out, width=200, no_color=True))
+    return out.getvalue()
+
+
+@settings(FUZZ, max_examples=EXAMPLES)
+@given(st.sampled_from(VALID), st.lists(st.tuples(st.integers(0, 3000), HOSTILE_FRAGMENTS), min_size=1, max_size=4))
+def test_hostile_fragments_in_valid_documents(document: Any, edits: list[tuple[int, str]]) -> None:
+    text = dump(document) + "---\n" + dump(connection(name="after"))
+    for position, fragment in edits:
+        at = position % (len(text) + 1)
+        text = text[:at] + fragment + text[at:]
+    _render(_check(text))
+
+
+@st.composite
+def alias_bombs(draw: st.DrawFn) -> str:
+    width, depth = draw(st.integers(1, 12)), draw(st.integers(1, 9))
+    lines = [f"l0: &l0 [{', '.join(['x'] * width)}]"]
+    for i in range(1, depth + 1):
+        lines.append(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * width)}]")
+    if draw(st.booleans()):
+        lines.append(f"spec: {{auth: {{accessToken: *l{depth}}}}}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(FUZZ, max_examples=EXAMPLES)
+@given(alias_bombs() | st.integers(1, 400).map(lambda n: "a: " + "[" * n + "]" * n + "\n")
+       | st.integers(1, 300).map(lambda n: "".join("  " * i + f"k{i}:\n" for i in range(n)))
+       | st.integers(1, 300).map(lambda n: "a: " + "{b: " * n + "1" + "}" * n + "\n"))
+def test_alias_bombs_and_deep_nesting(text: str) -> None:
+    result = _check(text)
+    _render(result)
+
+
+CANARY_FORMS = [
+    "    {key}: {c}\n", "    {key}:\n      {c}\n", "    {key}: |\n      {c}\n", "    ? {key}\n    : {c}\n",
+    "    {key}: '{c}'\n", '    {key}: "{c}"\n', "    {key}: ENC[plain,{c}]\n", "    {key}: [{c}]\n",
+    "    {key}: &t {c}\n    other: *t\n", "    {key}: >-\n      {c}\n      {c}\n", "    {key}: {{v: {c}}}\n",
+]
+KEYS = st.sampled_from(["accessToken", "consumerSecret", "tokenSecret", "consumerPrivateKey", "accesToken",
+                        "AccessToken", "access_token", "consumersecret", "TokenSecret", "tokenSecrett"])
+
+
+@settings(FUZZ, max_examples=EXAMPLES)
+@given(st.sampled_from(CANARY_FORMS), KEYS, st.text("abcdefghijkmnopqrstuvwxyz0123456789", min_size=10, max_size=30),
+       st.booleans())
+def test_a_plaintext_secret_never_reaches_an_excerpt(form: str, key: str, tail: str, anchored: bool) -> None:
+    canary = "cnry" + tail
+    text = dump(connection()).replace("    type: oauth1\n", "    type: oauth1\n" + form.format(key=key, c=canary))
+    if anchored and f"{key}: {canary}" in text:  # defined elsewhere, aliased into the secret field
+        text = f"note: &z {canary}\n" + text.replace(f"{key}: {canary}", f"{key}: *z")
+    text = text.replace("displayName: Shop", "displayName: Shop\n  bogus: 1")
+    rendered = _render(_check(text))
+    assert canary not in rendered, rendered
