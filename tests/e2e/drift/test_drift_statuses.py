@@ -133,7 +133,7 @@ def test_a_record_edited_in_the_database_is_tampered(project, sandbox, creds):
     done = project.cli("drift")
     assert done.returncode == 2, summary(done)
     line = next(line for line in done.stdout.splitlines() if "connection.shop" in line)
-    assert line.split()[0] == "tampered" and "integrity check" in line
+    assert line.split()[0] == "tampered" and "changed outside provisioner" in line
     _, document = drift_json(project, "--no-test")
     assert statuses(document) == {"connection.shop": "tampered"}
 
