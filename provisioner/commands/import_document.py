@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 from collections.abc import Mapping
 from typing import Any
@@ -10,19 +9,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from provisioner.commands.probe_sources import document_with_secrets
 from provisioner.declarations.models import Agent, Connection
 from provisioner.state.records import Record
-
-
-def _with_secrets(document: Mapping[str, Any], secrets: Mapping[str, str]) -> dict[str, Any]:
-    result: dict[str, Any] = copy.deepcopy(dict(document))
-    for path, value in secrets.items():
-        *parents, leaf = path.split(".")
-        node = result
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return result
 
 
 def _ordered(node: Any, template: Any) -> Any:
@@ -37,7 +26,8 @@ def _ordered(node: Any, template: Any) -> Any:
 
 def declaration_yaml(record: Record, secrets: Mapping[str, str], resource: Connection | Agent, schema: str) -> str:
     """The declaration of ``record`` with the schema modeline (secret values in clear: for sops' stdin only)."""
-    document = _ordered(_with_secrets(record.spec, secrets), resource.model_dump(mode="json", exclude_none=True))
+    template = resource.model_dump(mode="json", exclude_none=True)
+    document = _ordered(document_with_secrets(record.spec, secrets), template)
     buffer = io.StringIO()
     yaml = YAML()
     yaml.indent(mapping=2, sequence=4, offset=2)

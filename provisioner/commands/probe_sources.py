@@ -33,7 +33,7 @@ class Source(StrEnum):
     STATE = "state"
 
 
-def _with_secrets(document: Mapping[str, Any], secrets: Mapping[str, str]) -> dict[str, Any]:
+def document_with_secrets(document: Mapping[str, Any], secrets: Mapping[str, str]) -> dict[str, Any]:
     """A deep copy of ``document`` with each secret put back at its dotted path."""
     result: dict[str, Any] = copy.deepcopy(dict(document))
     for path, value in secrets.items():
@@ -47,7 +47,7 @@ def _with_secrets(document: Mapping[str, Any], secrets: Mapping[str, str]) -> di
 
 def resource_from_record(record: Record, secrets: Mapping[str, str]) -> Connection | Agent:
     """The typed resource a record describes (its public document), its secrets put back from ``secrets``."""
-    body = _with_secrets(record.spec, secrets)
+    body = document_with_secrets(record.spec, secrets)
     model = Connection if record.kind == "Connection" else Agent
     try:
         return model.model_validate(body)
