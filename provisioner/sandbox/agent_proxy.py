@@ -39,6 +39,7 @@ class AgentProxyServer(ThreadingHTTPServer):
         self.routes = {host.lower(): target for host, target in routes.items()}
         self.log = log
         super().__init__(address, _ProxyHandler)
+        self.socket.settimeout(0.5)  # never block the serve loop in accept() (see sandbox/server.py)
 
     @property
     def url(self) -> str:

@@ -50,6 +50,9 @@ class ServerState:
     faults: Faults
 
 
+ACCEPT_TIMEOUT_S = 0.5
+
+
 class SandboxHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
@@ -61,6 +64,10 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self.state = state
         self._tls = tls
         super().__init__(address, SandboxHandler)
+        # select() can report a connection that is gone before accept() (a client that gave up): a
+        # blocking accept() would then hang the serve loop, and with it shutdown(). With a timeout it
+        # raises instead, which socketserver treats as "no request this time".
+        self.socket.settimeout(ACCEPT_TIMEOUT_S)
 
     def get_request(self) -> tuple[socket.socket, tuple[str, int]]:
         sock, address = self.socket.accept()
