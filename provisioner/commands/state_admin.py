@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from provisioner.commands.state_open import open_project_store
+from provisioner.commands.state_open import open_project_store, resolve_address
 from provisioner.config import ProjectConfig
-from provisioner.errors import StateError
 from provisioner.secrets.keys import read_key_file
 from provisioner.state.leases import holder_description
-from provisioner.state.records import Snapshot
 
 
 @dataclass(frozen=True)
@@ -50,19 +48,6 @@ class StateSetAsideResult:
     address: str
     action: str  # "quarantine" | "rm"
     serial: int
-
-
-def resolve_address(snapshot: Snapshot, name: str) -> str:
-    """A record's address from NAME (an address, or a name), among the sound and the tampered records."""
-    if name in snapshot.records or name in snapshot.tampered:
-        return name
-    matches = sorted({a for a in (*snapshot.records, *snapshot.tampered) if a.split(".", 1)[-1] == name})
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise StateError(f"{name} names several records: {', '.join(matches)}",
-                         hint="give the full address, e.g. connection.NAME")
-    raise StateError(f"no record {name} in workspace {snapshot.workspace}", hint="see `provisioner state list`")
 
 
 def set_aside(config: ProjectConfig, name: str, *, keep: bool, workspace: str | None = None) -> StateSetAsideResult:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from provisioner.commands.state_open import open_project_store
+from provisioner.commands.state_open import open_project_store, resolve_address
 from provisioner.config import ProjectConfig
-from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import short
 from provisioner.state.drift_runs import DriftEntry
 from provisioner.state.records import HistoryEntry, LockInfo, Record
@@ -55,27 +54,14 @@ def list_state(config: ProjectConfig, workspace: str | None = None) -> StateList
                            dict(sorted(snap.tampered.items())), drift)
 
 
-def find_record(records: Mapping[str, Record], name: str, workspace: str) -> Record:
-    """By address (``connection.shop``) or by name when only one kind has it."""
-    if name in records:
-        return records[name]
-    matches = [r for r in records.values() if r.name == name]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise StateError(f"{name} names several records: {', '.join(sorted(r.address for r in matches))}",
-                         hint="give the full address, e.g. connection.NAME")
-    raise StateError(f"no record {name} in workspace {workspace}", hint="see `provisioner state list`")
-
-
 def show_state(config: ProjectConfig, name: str, workspace: str | None = None) -> StateShowResult:
     with open_project_store(config, workspace) as store:
         snap = store.snapshot()
         drift = store.last_drift()
-    for address, why in snap.tampered.items():
-        if name in (address, address.split(".", 1)[-1]):
-            raise tampered_record(snap.workspace, address, why)
-    record = find_record(snap.records, name, snap.workspace)
+    address = resolve_address(snap, name)
+    if address in snap.tampered:
+        raise tampered_record(snap.workspace, address, snap.tampered[address])
+    record = snap.records[address]
     return StateShowResult(snap.workspace, record, drift.get(record.address))
 
 

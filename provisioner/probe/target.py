@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -58,16 +58,12 @@ class Endpoint:
     ca_bundle: str | None = None
 
 
-@dataclass(frozen=True)
-class ProbeTarget:
+@dataclass(frozen=True, kw_only=True)
+class ProbeTarget(Endpoint):
+    """An application's ``Endpoint``, named, with its classifier and (on-premise) its agent's proxy."""
+
     name: str
-    base_uri: str
-    credentials: Credentials
-    ping_path: str
     classify: Classifier
-    timeout_seconds: float = 30.0
-    verify_tls: bool = True
-    ca_bundle: str | None = None
     proxy_url: str | None = None
 
     @property
@@ -144,14 +140,5 @@ def target_from_connection(connection: Connection, agents: Mapping[str, Agent] |
 
     application = application_for(spec.application)
     endpoint = application.endpoint(spec)
-    return ProbeTarget(
-        name=connection.metadata.name,
-        base_uri=endpoint.base_uri,
-        credentials=endpoint.credentials,
-        ping_path=endpoint.ping_path,
-        classify=application.classify,
-        timeout_seconds=endpoint.timeout_seconds,
-        verify_tls=endpoint.verify_tls,
-        ca_bundle=endpoint.ca_bundle,
-        proxy_url=proxy_url,
-    )
+    where = {f.name: getattr(endpoint, f.name) for f in fields(Endpoint)}
+    return ProbeTarget(name=connection.metadata.name, classify=application.classify, proxy_url=proxy_url, **where)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Self
 
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
 from provisioner.secrets.keys import StateKeys
 from provisioner.state.drift_runs import DriftEntry, DriftResult, DriftRun
 from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
+from provisioner.state.store import StoreContext
 
 MISSING = "state-workspace-missing"
 
@@ -33,23 +33,13 @@ def workspace_missing(workspace: str, where: str, existing: Sequence[str]) -> St
     )
 
 
-class EmptyStore:
+class EmptyStore(StoreContext):
     """A read-only stand-in for a workspace that does not exist yet: no records, no history, no locks."""
 
     def __init__(self, workspace: str, key: bytes, where: str) -> None:
         self._workspace = workspace
         self._keys = StateKeys.derive(key)
         self._where = where
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    @property
-    def workspace(self) -> str:
-        return self._workspace
 
     def _refuse(self) -> StateError:
         return workspace_missing(self._workspace, self._where, ())
@@ -109,5 +99,3 @@ class EmptyStore:
     def rekey(self, new_key: bytes, *, actor: str) -> None:
         raise self._refuse()
 
-    def close(self) -> None:
-        pass

@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
-from typing import Self
 
 from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
@@ -26,6 +25,7 @@ from provisioner.state.drift_runs import DriftEntry, DriftResult, DriftRun
 from provisioner.state.missing import workspace_missing
 from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
 from provisioner.state.schema import ensure_schema
+from provisioner.state.store import StoreContext
 from provisioner.state.verify import problem, sort_records, tampered_record
 from provisioner.state.workspace_row import Keys, Writer
 
@@ -39,7 +39,7 @@ _RESEAL_RECORD = ("UPDATE records SET sealed = ?, fingerprints = ?, format_versi
 _REKEY_PAUSE_ENV = "PROVISIONER_TEST_REKEY_PAUSE"  # test hook: seconds to sleep after each re-sealed record
 
 
-class SqlStore:
+class SqlStore(StoreContext):
     """A workspace's state. ``create=True`` creates the schema and the workspace when missing (apply);
     otherwise a missing schema or workspace raises ``StateError(code="state-workspace-missing")`` and
     nothing is created (an existing older schema is still migrated: that adds, never rewrites)."""
@@ -76,16 +76,6 @@ class SqlStore:
                 )
             # A workspace from before the chain (0.1, or before the migration): the first keyed open seals it.
             workspace_row.establish(tx, self._keys, workspace, where)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    @property
-    def workspace(self) -> str:
-        return self._workspace
 
     def _row(self, tx: Tx) -> workspace_row.WorkspaceRow:
         row = workspace_row.read(tx, self._keys, self._workspace, self._backend.description, lock=False)

@@ -90,3 +90,21 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+
+class StoreContext:
+    """What every store shares: its workspace's name, and use as a context manager that closes it."""
+
+    _workspace: str
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def workspace(self) -> str:
+        return self._workspace
+
+    def close(self) -> None:
+        pass
