@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--smoke", action="store_true", help="N = 10, one round, no latency")
+    parser.add_argument("--peers", action="store_true",
+                        help="also check-jsonschema (each N) and Ansible (N = 100), from benchmarks/.peers")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
     sizes = [10] if args.smoke else [int(n) for n in args.sizes.split(",")]
@@ -47,7 +49,13 @@ def main(argv: list[str] | None = None) -> int:
                 with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
                     repo = make_repo(Path(tmp), n, sb.base_uri, f"http://{AGENT_HOST}:{port}/rest", proxy_url, creds)
                     bench = Bench(repo, sb.base_uri + DEFAULT_PING_PATH, rounds, Path(tmp))
-                    found = bench.all_stages()
+                    found = bench.all_stages() + (bench.peer_stages() if args.peers else [])
+                    print(table(found), flush=True)
+                    results += found
+            if args.peers:
+                with tempfile.TemporaryDirectory(prefix="bench-peer-") as tmp:
+                    repo = make_repo(Path(tmp), 100, sb.base_uri, sb.base_uri, proxy_url, creds, mixed=False)
+                    found = Bench(repo, sb.base_uri + DEFAULT_PING_PATH, rounds, Path(tmp)).peer_stages()
                     print(table(found), flush=True)
                     results += found
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])

@@ -23,6 +23,7 @@ class BenchRepo:
     base_uri: str
     onprem_uri: str
     creds: Creds
+    mixed: bool = True  # False: every connection cloud and HMAC-SHA256 (the Ansible peer's job)
 
     @property
     def files(self) -> list[Path]:
@@ -30,18 +31,20 @@ class BenchRepo:
 
     def write(self, index: int) -> Path:
         """Write (or re-encrypt: same values, new ciphertexts) connection ``index``."""
-        onprem = index % 20 == 19
+        onprem = self.mixed and index % 20 == 19
+        method = method_of(index) if self.mixed else "HMAC-SHA256"
         return self.project.write_connection(self.names[index], self.onprem_uri if onprem else self.base_uri,
-                                             self.creds, method=method_of(index), agent=AGENT if onprem else None)
+                                             self.creds, method=method, agent=AGENT if onprem else None)
 
 
 def method_of(index: int) -> str:
     return _OTHER_METHODS[(index // 10) % len(_OTHER_METHODS)] if index % 10 == 9 else "HMAC-SHA256"
 
 
-def make_repo(base: Path, count: int, base_uri: str, onprem_uri: str, proxy_url: str, creds: Creds) -> BenchRepo:
+def make_repo(base: Path, count: int, base_uri: str, onprem_uri: str, proxy_url: str, creds: Creds,
+              *, mixed: bool = True) -> BenchRepo:
     project = Project.create(base)
-    repo = BenchRepo(project, tuple(f"shop-{i:05d}" for i in range(count)), base_uri, onprem_uri, creds)
+    repo = BenchRepo(project, tuple(f"shop-{i:05d}" for i in range(count)), base_uri, onprem_uri, creds, mixed)
     project.write_agent(AGENT, creds.access_token, proxy_url)
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(repo.write, range(count)))

@@ -11,8 +11,9 @@ from benchmarks.harness.stages import StageResult
 
 
 def machine() -> str:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"{os.cpu_count()} CPU(s), {platform.machine()}, Linux {platform.release()}, "
-            f"Python {sys.version.split()[0]}")
+            f"Python {sys.version.split()[0]}; load average at the end {load} (1, 5, 15 min)")
 
 
 def verdict(result: StageResult) -> str:

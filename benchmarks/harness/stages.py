@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.harness import floors
+from benchmarks.harness import floors, peers
 from benchmarks.harness.measure import Sample, Series, run
 from benchmarks.harness.repo import BenchRepo
 
@@ -114,3 +114,17 @@ class Bench:
             lambda _: _sum(floors.parse_floor(folder, env, cwd), floors.sops_floor(edited, env, cwd)),
             "start-up + YAML parse + 3 sops", 1.5))
         return results
+
+    def peer_stages(self) -> list[StageResult]:
+        """Beside the peers (``--peers``): check-jsonschema for validate, Ansible for decrypt-and-test."""
+        env, cwd = self.env, self.root
+        folder = self.root / "connections"
+        shops = [self.repo.project.path(name) for name in self.repo.names]
+        found = [self.interleaved("validate vs check-jsonschema", lambda _: self.tool("validate"),
+                                  lambda _: peers.check_jsonschema(shops, env, cwd), "check-jsonschema (peer)", 0.8)]
+        if not self.repo.mixed:
+            found.append(self.interleaved(
+                "decrypt and test (test from files)", lambda _: self.tool("test", "-p", PARALLELISM),
+                lambda _: peers.ansible_decrypt_and_test(folder, env, cwd, self.work),
+                "Ansible community.sops + uri (peer)", 1 / 30))
+        return found
