@@ -86,15 +86,19 @@ class Authenticator:
     nonces: NonceCache
 
     def __post_init__(self) -> None:
-        self._by_key = {i.consumer_key: i for i in self.integrations}
+        self.replace(self.integrations)
 
     def replace(self, integrations: tuple[Integration, ...]) -> None:
-        """Swap in another set of integrations (a running sandbox revoking a token); nonces are kept."""
-        by_key = {i.consumer_key: i for i in integrations}
-        self.integrations, self._by_key = integrations, by_key
+        """Swap in another set of integrations (a running sandbox revoking a token); nonces are kept.
 
-    def _token_owner(self, token: str) -> Integration | None:
-        for integration in self.integrations:
+        One assignment: a request in flight sees the old set or the new one, never a mix.
+        """
+        self._known = (integrations, {i.consumer_key: i for i in integrations})
+        self.integrations = integrations
+
+    @staticmethod
+    def _token_owner(token: str, integrations: tuple[Integration, ...]) -> Integration | None:
+        for integration in integrations:
             if hmac.compare_digest(token.encode(), integration.access_token.get_secret_value().encode()):
                 return integration
         return None
@@ -111,7 +115,7 @@ class Authenticator:
         return self._oauth(method, url, params)
 
     def _bearer(self, token: str) -> Caller:
-        integration = self._token_owner(token)
+        integration = self._token_owner(token, self._known[0])
         if integration is None:
             return Caller()
         if integration.revoked or not (integration.allow_bearer or self.version.bearer_always()):
@@ -136,7 +140,8 @@ class Authenticator:
             return self._fail(400, me.UNSUPPORTED_METHOD, [signature_method], key)
         if len(p["oauth_consumer_key"]) != TOKEN_LENGTH:
             return self._fail(401, me.CONSUMER_KEY_LENGTH, key=key)
-        integration = self._by_key.get(p["oauth_consumer_key"])
+        known, by_key = self._known
+        integration = by_key.get(p["oauth_consumer_key"])
         if integration is None:
             return self._fail(401, me.CONSUMER_NOT_FOUND, key=key)
         now = time.time()
@@ -148,7 +153,7 @@ class Authenticator:
             return self._fail(400, me.BAD_TIMESTAMP, key=key)
         if not self.nonces.first_use(integration.consumer_key, p["oauth_nonce"], now):
             return self._fail(401, me.NONCE_USED, [integration.name], key)
-        owner = self._token_owner(p["oauth_token"])
+        owner = self._token_owner(p["oauth_token"], known)
         if owner is None:
             return self._fail(401, me.TOKEN_NOT_FOUND, key=key)
         if owner.consumer_key != integration.consumer_key:
