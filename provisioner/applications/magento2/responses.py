@@ -39,7 +39,8 @@ SERVER_ERROR_HINT = "the server failed; Magento writes the details to var/log/ex
 # (TokensExchange.php) deletes it and issues a new access token and token secret.
 REVOKED_HINT = (
     "Magento revoked this access token: Reauthorize the integration (System > Extensions > Integrations), "
-    "which issues a new access token and token secret; put both, encrypted, into the declaration and apply"
+    "which issues a new access token and token secret; put the new accessToken (and tokenSecret, unless the "
+    "method is RSA) into the declaration, encrypted, and apply"
 )
 
 _UNAUTHORIZED_HINTS: dict[str, str] = {
