@@ -2,7 +2,33 @@
 
 Magento's order (``Oauth::validateAccessTokenRequest``): protocol parameters (version,
 required ones, token length, signature method, consumer key, nonce and timestamp), then
-the token, then the signature. Each failure is Magento's own message and status.
+the token (``Token\\Provider::validateAccessTokenRequest``: it exists, it belongs to the
+consumer, it is not revoked), then the signature; only then is the integration looked up,
+and only an active one (``OauthUserContext::getUserId``). Each failure is Magento's own
+message and status.
+
+Revoked tokens and inactive integrations, as Magento 2.4 does them (magento/magento2, 2.4-develop;
+the short hashes are the versions of each file that were read):
+
+- ``app/code/Magento/Integration/Model/Oauth/Token/Provider.php`` (bb340cc4):
+  ``if ($token->getRevoked()) throw new \\Magento\\Framework\\Oauth\\Exception(__('Access token has
+  been revoked'))`` — checked after "Specified token does not exist" and "Token is not associated
+  with the specified consumer", before the signature (``lib/internal/Magento/Framework/Oauth/Oauth.php``,
+  447c9b4d). ``Oauth\\Exception`` is an ``AuthenticationException``, which the Webapi
+  ``ErrorProcessor::maskException`` (1c820bef) answers with HTTP 401; ``Rest\\Response::_renderMessages``
+  writes ``{"message": "Access token has been revoked"}`` (``parameters`` only when the phrase has some).
+- ``app/code/Magento/Webapi/Model/Authorization/OauthUserContext.php`` (2.4.7): a request whose signature
+  verified is bound to ``findActiveIntegrationByConsumerId`` (``ResourceModel/Integration.php``:
+  ``status = Integration::STATUS_ACTIVE``); an inactive integration gives no user, so the request is
+  a guest and ``Webapi/Controller/Rest/RequestValidator::checkPermissions`` answers 401
+  ``{"message": "The consumer isn't authorized to access %resources.", "parameters": {"resources": ...}}``
+  — the same answer as a missing ACL resource.
+- Bearer (``Integration/Model/OpaqueToken/Reader.php``, e0740167): a revoked token is refused
+  (``Token was revoked``) and the caller is a guest; the integration is found with
+  ``findByConsumerId``, which does not look at its status, so an inactive integration's token
+  still works as a bearer token where bearer tokens are allowed.
+- ``Integration/Controller/Adminhtml/Integration/TokensExchange.php`` (05da4bc1): Reauthorize deletes the token and
+  sets the integration inactive until the new token exchange; the new token is a new value.
 """
 
 from __future__ import annotations
@@ -60,7 +86,22 @@ class Authenticator:
     nonces: NonceCache
 
     def __post_init__(self) -> None:
-        self._by_key = {i.consumer_key: i for i in self.integrations}
+        self.replace(self.integrations)
+
+    def replace(self, integrations: tuple[Integration, ...]) -> None:
+        """Swap in another set of integrations (a running sandbox revoking a token); nonces are kept.
+
+        One assignment: a request in flight sees the old set or the new one, never a mix.
+        """
+        self._known = (integrations, {i.consumer_key: i for i in integrations})
+        self.integrations = integrations
+
+    @staticmethod
+    def _token_owner(token: str, integrations: tuple[Integration, ...]) -> Integration | None:
+        for integration in integrations:
+            if hmac.compare_digest(token.encode(), integration.access_token.get_secret_value().encode()):
+                return integration
+        return None
 
     def identify(self, method: str, url: str, authorization: str | None) -> Caller:
         if not authorization:
@@ -74,12 +115,12 @@ class Authenticator:
         return self._oauth(method, url, params)
 
     def _bearer(self, token: str) -> Caller:
-        for integration in self.integrations:
-            if hmac.compare_digest(token.encode(), integration.access_token.get_secret_value().encode()):
-                if integration.allow_bearer or self.version.bearer_always():
-                    return Caller(integration, consumer_key=integration.consumer_key)
-                return Caller(consumer_key=integration.consumer_key)  # refused: treated as a guest
-        return Caller()
+        integration = self._token_owner(token, self._known[0])
+        if integration is None:
+            return Caller()
+        if integration.revoked or not (integration.allow_bearer or self.version.bearer_always()):
+            return Caller(consumer_key=integration.consumer_key)  # refused: treated as a guest
+        return Caller(integration, consumer_key=integration.consumer_key)  # active or not: Reader.php
 
     def _fail(self, status: int, template: str, params: list[str] | None = None, key: str | None = None) -> Caller:
         return Caller(error=(status, error_body(template, params)), consumer_key=key)
@@ -99,7 +140,8 @@ class Authenticator:
             return self._fail(400, me.UNSUPPORTED_METHOD, [signature_method], key)
         if len(p["oauth_consumer_key"]) != TOKEN_LENGTH:
             return self._fail(401, me.CONSUMER_KEY_LENGTH, key=key)
-        integration = self._by_key.get(p["oauth_consumer_key"])
+        known, by_key = self._known
+        integration = by_key.get(p["oauth_consumer_key"])
         if integration is None:
             return self._fail(401, me.CONSUMER_NOT_FOUND, key=key)
         now = time.time()
@@ -111,10 +153,17 @@ class Authenticator:
             return self._fail(400, me.BAD_TIMESTAMP, key=key)
         if not self.nonces.first_use(integration.consumer_key, p["oauth_nonce"], now):
             return self._fail(401, me.NONCE_USED, [integration.name], key)
-        if not hmac.compare_digest(p["oauth_token"].encode(), integration.access_token.get_secret_value().encode()):
+        owner = self._token_owner(p["oauth_token"], known)
+        if owner is None:
             return self._fail(401, me.TOKEN_NOT_FOUND, key=key)
+        if owner.consumer_key != integration.consumer_key:
+            return self._fail(401, me.TOKEN_NOT_OF_CONSUMER, key=key)
+        if owner.revoked:
+            return self._fail(401, me.TOKEN_REVOKED, key=key)
         if not self._signature_ok(method, url, p, integration):
             return self._fail(401, me.INVALID_SIGNATURE, key=key)
+        if not integration.active:
+            return Caller(consumer_key=key)  # no active integration for the consumer: a guest
         return Caller(integration, consumer_key=key)
 
     @staticmethod

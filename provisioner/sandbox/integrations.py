@@ -13,8 +13,13 @@ integrations:
       ...
     allowedResources: [Magento_Backend::all]   # the default; or e.g. [Magento_Backend::store]
     allowBearer: false               # accept the access token as a standalone bearer token
+    revoked: false                   # the access token was revoked (Magento's oauth_token.revoked)
+    status: active                   # or inactive (Magento's integration.status)
     faults: {delayMs: 0, status: null, drop: false}
 ```
+
+``revoked`` and ``status`` are what Magento keeps about a token and an integration; what a request
+gets for each is in ``authenticate.py``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from provisioner.sandbox.oauth_verify import load_public_key
 
 ALL_RESOURCES = "Magento_Backend::all"
 TOKEN_LENGTH = 32
+STATUSES = ("active", "inactive")  # Integration::STATUS_ACTIVE (1) and STATUS_INACTIVE (0)
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,8 @@ class Integration:
     allowed_resources: tuple[str, ...] = (ALL_RESOURCES,)
     allow_bearer: bool = False
     faults: Faults = field(default_factory=Faults)
+    revoked: bool = False  # the access token was revoked
+    active: bool = True  # the integration's status
 
     def allows(self, resource: str) -> bool:
         return ALL_RESOURCES in self.allowed_resources or resource in self.allowed_resources
@@ -91,7 +99,7 @@ def _length_checked(value: str, key: str, where: str) -> str:
 
 def integration_from_mapping(item: Mapping[str, Any], where: str) -> Integration:
     known = {"name", "consumerKey", "consumerSecret", "accessToken", "tokenSecret", "publicKey",
-             "allowedResources", "allowBearer", "faults"}
+             "allowedResources", "allowBearer", "faults", "revoked", "status"}
     unknown = set(item) - known
     if unknown:
         raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}", hint="see docs/sandbox.md")
@@ -104,6 +112,12 @@ def integration_from_mapping(item: Mapping[str, Any], where: str) -> Integration
     resources = item.get("allowedResources", [ALL_RESOURCES])
     if isinstance(resources, str) or not isinstance(resources, Sequence):
         raise ConfigError(f"{where}: allowedResources must be a list of ACL resource ids")
+    revoked = item.get("revoked", False)
+    if not isinstance(revoked, bool):
+        raise ConfigError(f"{where}: revoked must be true or false")
+    status = item.get("status", "active")
+    if status not in STATUSES:
+        raise ConfigError(f"{where}: status must be one of {', '.join(STATUSES)}")
     return Integration(
         name=_text(item, "name", where),
         consumer_key=_length_checked(_text(item, "consumerKey", where), "consumerKey", where),
@@ -114,6 +128,8 @@ def integration_from_mapping(item: Mapping[str, Any], where: str) -> Integration
         allowed_resources=tuple(str(r) for r in resources),
         allow_bearer=bool(item.get("allowBearer", False)),
         faults=Faults.from_mapping(item.get("faults"), where),
+        revoked=revoked,
+        active=status == "active",
     )
 
 

@@ -16,9 +16,10 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from provisioner.sandbox.authenticate import Authenticator, NonceCache
 from provisioner.sandbox.handler import SandboxHandler
@@ -130,6 +131,34 @@ class Sandbox:
     @property
     def ca_file(self) -> Path | None:
         return self.tls_files.ca_file if self.tls_files else None
+
+    @property
+    def integrations(self) -> tuple[Integration, ...]:
+        """The integrations the running sandbox knows now (changed by the methods below)."""
+        return self._running().authenticator.integrations
+
+    def replace_integrations(self, integrations: tuple[Integration, ...]) -> None:
+        """What an admin's changes in System > Extensions > Integrations do; requests after this see them."""
+        self._running().authenticator.replace(integrations)
+
+    def update_integration(self, name: str, **changes: Any) -> None:
+        current = self.integrations
+        if name not in {i.name for i in current}:
+            raise KeyError(f"no integration named {name!r}")
+        self.replace_integrations(tuple(replace(i, **changes) if i.name == name else i for i in current))
+
+    def revoke_token(self, name: str) -> None:
+        """Revoke the integration's access token (Magento's ``oauth_token.revoked = 1``)."""
+        self.update_integration(name, revoked=True)
+
+    def deactivate(self, name: str) -> None:
+        """Set the integration inactive (``integration.status = 0``, as during a Reauthorize)."""
+        self.update_integration(name, active=False)
+
+    def _running(self) -> ServerState:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._server.state
 
     def start(self) -> Sandbox:
         config = self.config

@@ -15,9 +15,14 @@ BEARER_HINT = (
     "'Allow OAuth Access Tokens to be used as standalone Bearer tokens' is Yes; otherwise check the "
     "token (System > Extensions > Integrations) and that the integration may use {resources}"
 )
+# Magento answers both a missing ACL resource and an inactive integration (OauthUserContext binds a
+# verified request to an *active* integration only) with this 401. Saving the API tab grants the
+# resources at once (Integration/Model/Plugin/Integration::afterUpdate); Reauthorize is not needed and
+# would replace the tokens (Controller/Adminhtml/Integration/TokensExchange.php deletes the old one).
 PERMISSION_HINT = (
-    "the integration authenticated but lacks API permission for {resources}: grant it under "
-    "System > Extensions > Integrations > (integration) > API, then re-activate the integration"
+    "the signature verified, but Magento does not let this integration use {resources}: grant the resource "
+    "under System > Extensions > Integrations > (integration) > API and Save (no Reauthorize needed), "
+    "and check that the integration's Status there is Active"
 )
 UNSUPPORTED_HINT = (
     "this Magento does not accept {method}; Magento 2.4.4 and later accept only HMAC-SHA256: "
@@ -30,6 +35,14 @@ NOT_API_HINT = (
 )
 SERVER_ERROR_HINT = "the server failed; Magento writes the details to var/log/exception.log (or var/report)"
 
+# Token\Provider::validateAccessTokenRequest (Magento 2.4): a revoked token stays revoked; Reauthorize
+# (TokensExchange.php) deletes it and issues a new access token and token secret.
+REVOKED_HINT = (
+    "Magento revoked this access token: Reauthorize the integration (System > Extensions > Integrations), "
+    "which issues a new access token and token secret; put the new accessToken (and tokenSecret, unless the "
+    "method is RSA) into the declaration, encrypted, and apply"
+)
+
 _UNAUTHORIZED_HINTS: dict[str, str] = {
     me.INVALID_SIGNATURE: (
         "the signature did not verify: check consumerSecret and tokenSecret (or, for RSA, that "
@@ -41,7 +54,7 @@ _UNAUTHORIZED_HINTS: dict[str, str] = {
     ),
     me.TOKEN_LENGTH: "Magento access tokens are 32 characters: copy the access token again",
     me.TOKEN_NOT_OF_CONSUMER: "the access token belongs to another integration than the consumer key",
-    me.TOKEN_REVOKED: "the integration's access token was revoked: re-authorize (re-activate) the integration",
+    me.TOKEN_REVOKED: REVOKED_HINT,
     me.CONSUMER_KEY_LENGTH: "Magento consumer keys are 32 characters: copy the consumer key again",
     me.CONSUMER_NOT_FOUND: "Magento does not know this consumer key: copy it again from the integration",
     me.NONCE_USED: "Magento saw this nonce before (a replayed or retried request): run the test again",

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
-from provisioner.sandbox import MagentoVersion, SandboxConfig, running_sandbox
+from provisioner.sandbox import MagentoVersion, Sandbox, SandboxConfig, running_sandbox
 from tests.support.cli import run_cli_inprocess
 from tests.support.magento import Creds, token
 from tests.support.project import Project, summary
@@ -77,6 +77,7 @@ class Fleet:
     project: Project
     base_uri: str
     proxied: list[str]  # paths the agent's proxy forwarded
+    sandbox: Sandbox  # erp: shop and plant, pim: signed, app: bearer
 
     def cli(self, *args: str):
         return run_cli_inprocess(list(args), cwd=self.project.root, env=self.project.env)
@@ -100,4 +101,4 @@ def applied_fleet(tmp_path: Path, state_url: str | None = None) -> Iterator[Flee
         applied = run_cli_inprocess(["apply", "--auto-approve"], cwd=project.root, env=project.env)
         assert applied.returncode == 0, summary(applied)
         seen.clear()
-        yield Fleet(project, sb.base_uri, seen)
+        yield Fleet(project, sb.base_uri, seen, sb)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
 
@@ -102,6 +103,48 @@ def test_errors_name_no_secret(fleet, tmp_path):
         fleet.project.assert_no_secret(str(error), repr(error), repr(error.request.headers),
                                        *texts_reachable_from(error), *texts_reachable_from(session))
         assert error.request.headers["Authorization"] == "[hidden]"
+
+
+def test_a_revoked_token_and_an_inactive_integration_answer_as_magento_does(fleet):
+    """The session hands back Magento's answer; nothing reachable from it holds a secret."""
+    with provisioner.open_connection("shop", project=fleet.project.root) as shop, \
+            provisioner.open_connection("signed", project=fleet.project.root) as signed:
+        assert shop.get(PING).status_code == 200
+        fleet.sandbox.revoke_token("erp")
+        fleet.sandbox.deactivate("pim")
+        revoked, inactive = shop.get(PING), signed.get(PING)
+        assert revoked.status_code == 401 and revoked.json() == {"message": "Access token has been revoked"}
+        assert inactive.status_code == 401
+        assert inactive.json()["message"] == "The consumer isn't authorized to access %resources."
+        fleet.project.assert_no_secret(*texts_reachable_from(shop), *texts_reachable_from(revoked),
+                                       *texts_reachable_from(inactive), repr(revoked.request.headers))
+
+
+def test_state_errors_name_no_secret_nor_the_state_key(fleet, monkeypatch):
+    from tests.integration.state.helpers import raw_sql
+
+    project = fleet.project
+    project.secrets.add(project.env["PROVISIONER_STATE_KEY"])
+    errors = []
+    monkeypatch.setenv("PROVISIONER_STATE_KEY", base64.b64encode(b"k" * 32).decode())  # a wrong key
+    with pytest.raises(ProvisionerError) as wrong:
+        provisioner.open_connection("shop", project=project.root)
+    errors.append(wrong.value)
+    monkeypatch.setenv("PROVISIONER_STATE_KEY", project.env["PROVISIONER_STATE_KEY"])
+    monkeypatch.setenv("PROVISIONER_WORKSPACE", "elsewhere")
+    with pytest.raises(ProvisionerError) as missing:
+        provisioner.open_connection("shop", project=project.root)
+    errors.append(missing.value)
+    monkeypatch.delenv("PROVISIONER_WORKSPACE")
+    raw_sql(project.state_url, "UPDATE records SET applied_by = 'mallory@elsewhere' WHERE address = ?",
+            ("connection.shop",))
+    with pytest.raises(ProvisionerError) as tampered:
+        provisioner.open_connection("shop", project=project.root)
+    errors.append(tampered.value)
+    assert len({e.code for e in errors}) == 3, [e.code for e in errors]
+    for error in errors:
+        project.assert_no_secret(str(error), repr(error), error.message, error.hint or "",
+                                 *texts_reachable_from(error))
 
 
 def test_no_project_is_an_error(tmp_path):

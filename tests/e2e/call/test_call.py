@@ -88,3 +88,21 @@ def test_an_unreachable_connection_is_an_error_naming_no_secret(fleet):
     assert done.returncode == 1, summary(done)
     assert "error[unreachable-refused]" in done.stderr
     fleet.project.assert_no_secret(done.stdout, done.stderr)
+
+
+def test_a_revoked_token_is_shown_as_magento_answered(fleet):
+    before = fleet.sandbox.integrations
+    fleet.sandbox.revoke_token("erp")
+    try:
+        human = fleet.cli("call", "shop", PING)
+        document = fleet.cli("call", "shop", PING, "--format", "json")
+    finally:
+        fleet.sandbox.replace_integrations(before)  # the fleet is shared by this module's tests
+    assert human.returncode == 1, summary(human)
+    assert human.stderr.startswith("401 Unauthorized")
+    assert json.loads(human.stdout) == {"message": "Access token has been revoked"}
+    assert document.returncode == 1, summary(document)
+    answer = json.loads(document.stdout)
+    assert answer["status"] == 401 and answer["ok"] is False
+    assert json.loads(answer["body"]) == {"message": "Access token has been revoked"}
+    fleet.project.assert_no_secret(human.stdout, human.stderr, document.stdout, document.stderr)

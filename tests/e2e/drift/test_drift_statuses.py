@@ -8,14 +8,15 @@ import dataclasses
 import json
 from pathlib import Path
 
+from provisioner.applications.magento2.responses import REVOKED_HINT
 from provisioner.sandbox import MagentoVersion, SandboxConfig, running_sandbox
 from tests.integration.state.helpers import raw_sql
 from tests.support.magento import Creds, token
 from tests.support.project import Project, summary
 
 
-def magento(*integrations, port=0):
-    return running_sandbox(SandboxConfig(tuple(integrations), magento=MagentoVersion.ANY, port=port))
+def magento(*integrations):
+    return running_sandbox(SandboxConfig(tuple(integrations), magento=MagentoVersion.ANY))
 
 
 def applied(project: Project, base_uri: str, *named: tuple[str, Creds]) -> None:
@@ -50,46 +51,81 @@ def test_in_sync_exits_0_and_says_so(project, sandbox, creds):
 def test_a_revoked_token_is_failing_with_class_and_hint_and_state_list_shows_it(project):
     shop, other = Creds.fresh("CANARY"), Creds.fresh("CANARY")
     with magento(shop.integration("erp"), other.integration("pim")) as sb:
-        port = sb.port
         applied(project, sb.base_uri, ("shop", shop), ("other", other))
-    # Magento revoked the integration's token: the sandbox no longer accepts the token the state holds
-    revoked = dataclasses.replace(shop, access_token=token("CANARY"))
-    with magento(revoked.integration("erp"), other.integration("pim"), port=port):
+        assert project.cli("drift").returncode == 0
+        sb.revoke_token("erp")  # an admin revoked the integration's token in Magento
         done = project.cli("drift")
         again, document = drift_json(project)
     assert done.returncode == 2, summary(done)
     lines = done.stdout.splitlines()
     failing = next(line for line in lines if "connection.shop" in line)
     assert failing.split()[0] == "failing" and "unauthorized" in failing
-    assert "Specified token does not exist" in failing
-    assert "hint:" in done.stdout and "System > Extensions > Integrations" in done.stdout
+    assert "Access token has been revoked" in failing
+    assert "hint:" in done.stdout and "Reauthorize" in done.stdout
+    assert "new access token and token secret" in done.stdout and "declaration" in done.stdout
     assert lines.index(failing) < next(i for i, line in enumerate(lines) if "connection.other" in line)  # severe first
     assert "Drift: 1 failing, 1 in-sync (2 checked)" in done.stdout
     assert again.returncode == 2
     assert statuses(document) == {"connection.shop": "failing", "connection.other": "in-sync"}
     shop_item = document["items"][0]
-    assert shop_item["test"]["outcome"] == "unauthorized" and shop_item["test"]["hint"]
+    assert shop_item["test"]["outcome"] == "unauthorized" and shop_item["test"]["status_code"] == 401
+    assert shop_item["test"]["message"] == "Access token has been revoked"
+    assert shop_item["test"]["hint"] == REVOKED_HINT
 
     listed = project.cli("state", "list")
     assert listed.returncode == 0, summary(listed)
     shop_line = next(line for line in listed.stdout.splitlines() if "connection.shop" in line)
     assert "drift failing (unauthorized) since" in shop_line
+    other_line = next(line for line in listed.stdout.splitlines() if "connection.other" in line)
+    assert "drift in-sync" in other_line
     _, as_json = project.cli_json("state", "list", "--format", "json")
     row = next(r for r in as_json["records"] if r["address"] == "connection.shop")
-    assert row["last_drift"]["status"] == "failing" and row["last_drift"]["failing_since"]
+    assert row["last_drift"]["status"] == "failing" and row["last_drift"]["test_class"] == "unauthorized"
+    assert row["last_drift"]["failing_since"]
     first_since = row["last_drift"]["failing_since"]
     with project.store() as store:
         runs = store.drift_runs()
-    assert len(runs) == 2 and runs[0].results[1].failing_since is not None  # by address: other, shop
-    assert runs[1].results[1].failing_since == runs[0].results[1].failing_since  # still failing since the first
-    assert first_since == runs[0].results[1].failing_since.isoformat()
+    assert len(runs) == 3 and runs[0].results[1].failing_since is None  # by address: other, shop; in sync first
+    assert runs[1].results[1].failing_since is not None
+    assert runs[2].results[1].failing_since == runs[1].results[1].failing_since  # still failing since the first
+    assert first_since == runs[1].results[1].failing_since.isoformat()
 
     shown = project.cli("state", "show", "shop")
     assert "last drift: failing (unauthorized)" in shown.stdout, summary(shown)
     history = project.cli("state", "history", "--drift")
     assert history.returncode == 0, summary(history)
-    assert history.stdout.count("drift run") == 2 and "1 failing" in history.stdout
+    assert history.stdout.count("drift run") == 3 and "1 failing" in history.stdout
     project.assert_no_secret(done.stdout, done.stderr, again.stdout, listed.stdout, shown.stdout, history.stdout)
+
+
+def test_an_inactive_integration_is_failing_as_not_permitted(project):
+    shop = Creds.fresh("CANARY")
+    with magento(shop.integration("erp")) as sb:
+        applied(project, sb.base_uri, ("shop", shop))
+        sb.deactivate("erp")
+        done, document = drift_json(project)
+    assert done.returncode == 2
+    (item,) = document["items"]
+    assert item["status"] == "failing" and item["test"]["outcome"] == "not-permitted"
+    assert item["test"]["message"] == "The consumer isn't authorized to access Magento_Backend::store."
+    assert "Status there is Active" in item["test"]["hint"]
+    project.assert_no_secret(done.stdout, done.stderr)
+
+
+def test_a_rotated_token_is_failing_as_unknown_to_magento(project):
+    """Another way to lose a token: it was replaced in Magento (Reauthorize) and the state still has the old one."""
+    shop = Creds.fresh("CANARY")
+    with magento(shop.integration("erp")) as sb:
+        applied(project, sb.base_uri, ("shop", shop))
+        rotated = dataclasses.replace(shop, access_token=token("CANARY"), token_secret=token("CANARY"))
+        sb.replace_integrations((rotated.integration("erp"),))
+        done = project.cli("drift")
+    assert done.returncode == 2, summary(done)
+    line = next(line for line in done.stdout.splitlines() if "connection.shop" in line)
+    assert line.split()[0] == "failing" and "unauthorized" in line and "Specified token does not exist" in line
+    project.secrets.add(rotated.access_token)
+    project.secrets.add(rotated.token_secret)
+    project.assert_no_secret(done.stdout, done.stderr)
 
 
 def test_a_plain_edit_and_a_rotated_secret_are_unapplied_without_a_sops_key(project, sandbox, creds, no_sops_key):

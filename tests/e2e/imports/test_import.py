@@ -136,3 +136,24 @@ def test_names_agents_and_errors(applied):
     both = project.cli("import", "shop", "--all")
     assert both.returncode == 1 and "error[usage]" in both.stderr
     project.assert_no_secret(done.stdout, done.stderr, text, unknown.stdout, both.stderr)
+
+
+def test_no_secret_in_any_import_output(applied, tmp_path):
+    """Human and JSON, for what was imported, skipped, refused and unknown; the files written."""
+    project = applied
+    project.delete("shop")
+    project.delete("dc1")
+    texts = []
+    for fmt in ("human", "json"):
+        out = tmp_path / f"out-{fmt}"
+        out.mkdir()
+        for args, expected in ((["--all", "--out", str(out)], 0),  # imported
+                               (["--all", "--out", str(out)], 1),  # refused: the files exist now
+                               (["signed"], 0),  # skipped: declared already
+                               (["nope"], 1), (["shop", "--all"], 1)):
+            done = project.cli("import", *args, "--format", fmt)
+            assert done.returncode == expected, summary(done)
+            texts += [done.stdout, done.stderr]
+        texts += [p.read_text(encoding="utf-8") for p in sorted(out.iterdir())]
+    assert any("agent.dc1" in t for t in texts) and any("import-exists" in t for t in texts)
+    project.assert_no_secret(*texts)

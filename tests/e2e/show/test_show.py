@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from tests.support.cli import run_cli_inprocess
+from tests.support.magento import token
 from tests.support.project import Project, summary
 
 
@@ -91,3 +93,30 @@ def test_an_edited_plan_file_is_refused(project):
         assert "plan-file-modified" in shown.stdout + shown.stderr
     missing = run(project, "show", "nope.json")
     assert missing.returncode == 1 and "no such plan file" in missing.stderr
+
+
+def test_no_secret_in_any_show_output(project, sandbox, creds):
+    """Every format of a fresh, a stale, an edited and a missing plan; the plan file itself. A secret rotated
+    in the files since (a new CANARY token secret) is in the plan only as "(sensitive value changed)"."""
+    project.write_connection("other", sandbox.base_uri, dataclasses.replace(creds, token_secret=token("CANARY")))
+    assert run(project, "plan", "--out", "plan.json").returncode == 0
+    texts = [(project.root / "plan.json").read_text(encoding="utf-8")]
+    formats = ("human", "json", "markdown")
+
+    def show_all(expected: int, plan: str = "plan.json") -> None:
+        for fmt in formats:
+            shown = run(project, "show", plan, "--format", fmt)
+            assert shown.returncode == expected, summary(shown)
+            texts.extend((shown.stdout, shown.stderr))
+
+    show_all(0)
+    assert any("(sensitive value changed)" in t for t in texts)
+    assert run(project, "apply", "--auto-approve", "--target", "new").returncode == 0
+    show_all(0)  # stale
+    assert any(t.startswith("This plan is stale") for t in texts)
+    show_all(1, "missing.json")
+    path = project.root / "plan.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"timeoutSeconds": 60', '"timeoutSeconds": 61'),
+                    encoding="utf-8")
+    show_all(1)  # edited
+    project.assert_no_secret(*texts)

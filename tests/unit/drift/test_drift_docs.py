@@ -24,6 +24,7 @@ def test_the_github_workflow_runs_on_a_schedule_with_the_state_key_only():
     run = next(s for s in steps if s.get("id") == "drift")
     assert set(run["env"]) == {"PROVISIONER_STATE_URL", "PROVISIONER_STATE_KEY"}
     assert "provisioner drift --format markdown" in run["run"]
+    assert {"run": "pip install connection-provisioner"} in steps  # the distribution's name on PyPI
     issue = steps[-1]["run"]
     assert "gh issue edit" in issue and "gh issue create" in issue and "gh issue close" in issue
 
@@ -32,5 +33,6 @@ def test_the_gitlab_job_runs_only_from_a_schedule():
     job = blocks()[1]["drift"]
     assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
     script = "\n".join(job["script"])
+    assert job["script"][0] == "pip install connection-provisioner"
     assert "provisioner drift --format markdown" in script and "SOPS" not in script
     assert "-X POST" in script and "-X PUT" in script and "state_event=close" in script
