@@ -1,0 +1,28 @@
+"""One comment per pull request (or merge request), found again by a hidden HTML marker."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+_KEY = re.compile(r"[^A-Za-z0-9._/-]+")
+
+
+def marker(kind: str, key: str) -> str:
+    """``<!-- provisioner-plan:KEY -->``: invisible in rendered markdown, unique per project and workspace."""
+    return f"<!-- provisioner-{kind}:{_KEY.sub('-', key) or 'default'} -->"
+
+
+def with_marker(kind: str, key: str, body: str) -> str:
+    return f"{marker(kind, key)}\n{body}"
+
+
+def find_marked(items: Iterable[Mapping[str, Any]], kind: str, key: str) -> Mapping[str, Any] | None:
+    """The first comment, note or issue whose body starts with the marker (a quote of it does not count)."""
+    wanted = marker(kind, key)
+    for item in items:
+        body = item.get("body") or item.get("description") or ""
+        if isinstance(body, str) and body.startswith(wanted):
+            return item
+    return None
