@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 _KEY = re.compile(r"[^A-Za-z0-9._/-]+")
+
+
+def project_key(directory: str, workspace: str) -> str:
+    """One comment per project directory and workspace: two projects in one repository get two."""
+    where = posixpath.normpath(directory.replace("\\", "/") or ".")
+    return workspace if where == "." else f"{where}:{workspace}"
 
 
 def marker(kind: str, key: str) -> str:

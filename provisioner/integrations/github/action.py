@@ -17,6 +17,7 @@ from provisioner.integrations.github.drift_issue import sync_drift_issue
 from provisioner.integrations.github.pull_request import plan_comment_body, upsert_plan_comment
 from provisioner.integrations.github.workflow import annotation, append_summary, emit, set_outputs
 from provisioner.integrations.http import ApiError
+from provisioner.integrations.sticky import project_key
 
 Runner = Callable[[list[str], Path], CommandRun]
 
@@ -32,9 +33,7 @@ class Outcome:
 
 
 def sticky_key(inputs: ActionInputs, workspace: str) -> str:
-    """One comment per project directory and workspace: two projects in one repository get two."""
-    directory = inputs.working_directory.as_posix().strip("./") or "."
-    return workspace if directory == "." else f"{directory}:{workspace}"
+    return project_key(inputs.working_directory.as_posix(), workspace)
 
 
 def run_action(inputs: ActionInputs, ctx: GitHubContext, environ: Mapping[str, str] | None = None) -> int:

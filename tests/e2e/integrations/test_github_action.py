@@ -165,3 +165,45 @@ def test_fork_pull_request_gets_validate_only(job: Job) -> None:
     assert job.api.calls == []
     assert not (project.root / "plan.json").exists()
     job.no_secret_anywhere()
+
+
+def drift_issues(api: GitHubApi) -> list[dict[str, Any]]:
+    return [i for i in api.issues.values() if "pull_request" not in i]
+
+
+def test_drift_opens_one_issue_updates_it_and_closes_it(job: Job, sandbox: Sandbox, creds: Creds) -> None:
+    project, api = job.project, job.api
+    project.write_connection("shop", sandbox.base_uri, creds)
+    assert project.cli("apply", "--auto-approve").returncode == 0
+    sha = commit_all(project.root, "applied")
+
+    done, summary = job.run(job.event("schedule", {"after": sha}), command="drift", **{"drift-issue": "true"})
+    assert done.returncode == 0, done.text()
+    assert (done.outputs["drift-found"], done.outputs["exit-code"]) == ("false", "0")
+    assert drift_issues(api) == [] and "drift issue: none" in done.stdout
+    assert "0 drifted of 1" in summary
+
+    project.edit("shop", "timeoutSeconds: 30", "timeoutSeconds: 60")  # declared, not applied
+    for expected in ("opened", "updated"):
+        done, summary = job.run(job.event("schedule", {"after": sha}), command="drift", **{"drift-issue": "true"})
+        assert done.returncode == 0, done.text()  # drift is reported, not a failed step (fail-on-drift: false)
+        assert (done.outputs["drift-found"], done.outputs["exit-code"]) == ("true", "2")
+        assert f"drift issue: {expected}" in done.stdout
+        [issue] = drift_issues(api)
+        assert issue["state"] == "open" and issue["body"].startswith("<!-- provisioner-drift:default -->")
+        assert "unapplied" in issue["body"] and "`connection.shop`" in issue["body"]
+        assert [label["name"] for label in issue["labels"]] == ["provisioner-drift"]
+        assert "::warning file=connections/shop.yaml," in done.stdout
+    assert "1 drifted of 1" in summary
+
+    done, _ = job.run(job.event("schedule", {"after": sha}), command="drift",
+                      **{"drift-issue": "true", "fail-on-drift": "true"})
+    assert done.returncode == 2 and done.outputs["drift-found"] == "true"
+
+    assert project.cli("apply", "--auto-approve").returncode == 0
+    done, _ = job.run(job.event("schedule", {"after": sha}), command="drift", **{"drift-issue": "true"})
+    assert done.returncode == 0 and done.outputs["drift-found"] == "false", done.text()
+    [issue] = drift_issues(api)
+    assert issue["state"] == "closed" and issue["state_reason"] == "completed"
+    assert any(c["issue_number"] == issue["number"] and "No drift any more" in c["body"] for c in api.comments)
+    job.no_secret_anywhere()
