@@ -14,8 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from tests.e2e.integrations.conftest import commit_all, git
+from tests.support.cli import REPO_ROOT
 from tests.support.project import Project
 
 PLAIN = Path(__file__).parent / "shop.plain.yaml"
@@ -84,3 +86,15 @@ def test_hooks_pass_a_valid_commit_and_refuse_plaintext_secrets_and_typos(
     assert f"connections/shop.yaml:{line_of(project.path('shop'), 'displayNmae')}:" in done.stdout
     assert "schema.unknown-field" in done.stdout or "unknown" in done.stdout
     project.assert_no_secret(done.stdout, done.stderr)
+
+
+def test_manifest_and_example_config_are_valid_and_agree() -> None:
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
+    assert pre_commit
+    manifest, config = REPO_ROOT / ".pre-commit-hooks.yaml", REPO_ROOT / "examples/pre-commit/.pre-commit-config.yaml"
+    for command, path in (("validate-manifest", manifest), ("validate-config", config)):
+        done = subprocess.run([pre_commit, command, str(path)], capture_output=True, text=True, check=False)
+        assert done.returncode == 0 and "WARNING" not in done.stdout + done.stderr, done.stdout + done.stderr
+    ids = {hook["id"] for hook in YAML(typ="safe").load(manifest.read_text())}
+    [repo] = YAML(typ="safe").load(config.read_text())["repos"]
+    assert {hook["id"] for hook in repo["hooks"]} == ids == {"provisioner-validate", "provisioner-no-plaintext-secrets"}
