@@ -21,6 +21,9 @@ from tests.support.github_api import GitHubApi
 from tests.support.magento import Creds
 from tests.support.project import Project
 
+# the first test of a session installs the tool from a copy of this checkout (about 25 s)
+pytestmark = pytest.mark.slow
+
 REPOSITORY = "acme/shop"
 TOKEN = "ghs_CANARYtoken0123456789abcdefghij"  # the job's token: a canary too
 PR = 7
@@ -206,4 +209,21 @@ def test_drift_opens_one_issue_updates_it_and_closes_it(job: Job, sandbox: Sandb
     [issue] = drift_issues(api)
     assert issue["state"] == "closed" and issue["state_reason"] == "completed"
     assert any(c["issue_number"] == issue["number"] and "No drift any more" in c["body"] for c in api.comments)
+    job.no_secret_anywhere()
+
+
+def test_a_failed_plan_fails_the_step_annotates_and_says_so_in_the_comment(job: Job, sandbox: Sandbox,
+                                                                          creds: Creds) -> None:
+    project, api = job.project, job.api
+    project.write_connection("shop", sandbox.base_uri, creds)
+    project.edit("shop", "  displayName:", "  displayNmae:")
+    sha = commit_all(project.root, "a typo")
+    done, summary = job.run(job.event("pull_request", pull_request(sha)), command="plan")
+    assert done.returncode == 1, done.text()
+    assert (done.outputs["exit-code"], done.outputs["has-changes"]) == ("1", "false")
+    line = next(n for n, text in enumerate(project.path("shop").read_text().splitlines(), 1) if "displayNmae" in text)
+    assert f"::error file=connections/shop.yaml,line={line}," in done.stdout, done.stdout
+    [comment] = marked(api)
+    assert "### provisioner plan failed" in comment["body"] and "`connections/shop.yaml:" in comment["body"]
+    assert "### provisioner plan failed" in summary
     job.no_secret_anywhere()

@@ -51,6 +51,7 @@ def marked(api: GitLabApi) -> list[dict[str, object]]:
     return [n for n in api.notes_on(IID) if str(n["body"]).startswith(MARKER)]
 
 
+@pytest.mark.slow
 def test_plan_note_and_terraform_report(tmp_path: Path, gitlab: GitLabApi, sandbox: Sandbox, creds: Creds,
                                         action_dir: Path, runner_temp: Path) -> None:
     project = Project.create(tmp_path)

@@ -52,6 +52,7 @@ def line_of(path: Path, text: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
 
 
+@pytest.mark.slow  # pre-commit installs the package into its own environment
 def test_hooks_pass_a_valid_commit_and_refuse_plaintext_secrets_and_typos(
         tmp_path: Path, hooks_repo: Path, pre_commit_home: Path) -> None:
     project = Project.create(tmp_path)
