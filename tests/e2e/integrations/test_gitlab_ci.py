@@ -13,7 +13,7 @@ import pytest
 from provisioner.sandbox import Sandbox
 from tests.e2e.integrations.conftest import commit_all
 from tests.e2e.integrations.gitlab_runner import job, load, run_job
-from tests.support.cli import REPO_ROOT
+from tests.support.cli import REPO_ROOT, run_cli
 from tests.support.gitlab_api import GitLabApi
 from tests.support.magento import Creds
 from tests.support.project import Project
@@ -126,3 +126,37 @@ def test_the_example_pins_this_version() -> None:
     version = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]
     example = (REPO_ROOT / "examples" / "gitlab" / ".gitlab-ci.yml").read_text()
     assert f'PROVISIONER_INSTALL: "connection-provisioner=={version}"' in example
+
+
+def gitlab_format_supported() -> bool:
+    done = run_cli(["validate", "--help"])
+    return "gitlab" in done.stdout
+
+
+@pytest.mark.slow
+def test_validate_job_writes_a_code_quality_report(tmp_path: Path, gitlab: GitLabApi, action_dir: Path,
+                                                   runner_temp: Path) -> None:
+    """GitLab's format (https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format): a list of
+    issues with description, check_name, fingerprint, severity and location.path / location.lines.begin."""
+    if not gitlab_format_supported():
+        pytest.skip("validate --format gitlab is not built on this branch yet (issue 13, i13core)")
+    project = Project.create(tmp_path)
+    plain = (Path(__file__).parent / "shop.plain.yaml").read_text(encoding="utf-8")
+    project.secrets |= {line.split(": ")[1] for line in plain.splitlines() if "CANARY" in line}
+    project.path("leak").write_text(plain.replace("name: shop", "name: leak"), encoding="utf-8")
+    sha = commit_all(project.root, "a plaintext secret")
+    env = ci_env(project, gitlab, action_dir, runner_temp, sha, CI_PIPELINE_SOURCE="merge_request_event",
+                 CI_MERGE_REQUEST_IID=str(IID))
+    done = run_job(TEMPLATE, "provisioner-validate", project.root, env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    text = (project.root / "gl-code-quality-report.json").read_text()
+    report = json.loads(text)
+    line = next(n for n, t in enumerate(project.path("leak").read_text().splitlines(), 1) if "consumerSecret" in t)
+    assert isinstance(report, list) and report
+    for issue in report:
+        assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(issue)
+        assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
+    assert any(i["location"]["path"] == "connections/leak.yaml" and i["location"]["lines"]["begin"] == line
+               for i in report)
+    assert len({i["fingerprint"] for i in report}) == len(report)
+    project.assert_no_secret(text, done.stdout, done.stderr)
