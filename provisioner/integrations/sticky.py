@@ -33,3 +33,17 @@ def find_marked(items: Iterable[Mapping[str, Any]], kind: str, key: str) -> Mapp
         if isinstance(body, str) and body.startswith(wanted):
             return item
     return None
+
+
+def fit(markdown: str, limit: int, note: str) -> str:
+    """``markdown`` cut at a line boundary so that it, closed fences and ``note`` stay within ``limit`` characters."""
+    if len(markdown) <= limit:
+        return markdown
+    room = limit - len(note) - 40  # what closing a fence and a <details> can add
+    cut = markdown[:max(room, 0)]
+    cut = cut[:cut.rfind("\n") + 1] if "\n" in cut else ""
+    if cut.count("```") % 2:
+        cut += "```\n"
+    if cut.count("<details>") > cut.count("</details>"):
+        cut += "</details>\n"
+    return cut + "\n" + note + "\n"

@@ -12,6 +12,7 @@
   with ``repo:``, ``is:issue|pr``, ``is:open|closed``, ``label:`` qualifiers and free words matched in the body.
 - Pagination: https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api —
   ``per_page`` (default 30, max 100), ``page`` (from 1), a ``Link`` header with ``rel="next"`` / ``rel="last"``.
+- A comment's or an issue's body holds at most 65,536 characters (422 "Body is too long").
 - Authentication: https://docs.github.com/rest/authentication/authenticating-to-the-rest-api —
   ``Authorization: Bearer TOKEN`` (or ``token TOKEN``); anything else is 401 ``Bad credentials``.
 
@@ -132,6 +133,17 @@ class RestStandIn:
             thread.join()
 
 
+MAX_BODY = 65536
+
+
+def body_of(body: Any) -> str:
+    if not isinstance(body, dict) or not isinstance(body.get("body"), str):
+        raise HttpError(422, "Validation Failed")
+    if len(body["body"]) > MAX_BODY:
+        raise HttpError(422, f"Body is too long (maximum is {MAX_BODY} characters)")
+    return str(body["body"])
+
+
 class GitHubApi(RestStandIn):
     """One repository's issues, pull requests and comments, in memory."""
 
@@ -192,18 +204,14 @@ class GitHubApi(RestStandIn):
     def _create_comment(self, match: re.Match[str], query: dict[str, str], body: Any,
                         ) -> tuple[int, Any, dict[str, str]]:
         self._existing(match[1])
-        if not isinstance(body, dict) or not isinstance(body.get("body"), str):
-            raise HttpError(422, "Validation Failed")
-        return 201, self.add_comment(int(match[1]), body["body"], user="github-actions[bot]"), {}
+        return 201, self.add_comment(int(match[1]), body_of(body), user="github-actions[bot]"), {}
 
     def _update_comment(self, match: re.Match[str], query: dict[str, str], body: Any,
                         ) -> tuple[int, Any, dict[str, str]]:
         found = [c for c in self.comments if c["id"] == int(match[1])]
         if not found:
             raise HttpError(404, "Not Found")
-        if not isinstance(body, dict) or not isinstance(body.get("body"), str):
-            raise HttpError(422, "Validation Failed")
-        found[0]["body"] = body["body"]
+        found[0]["body"] = body_of(body)
         return 200, found[0], {}
 
     def _matching(self, state: str, labels: set[str]) -> list[dict[str, Any]]:
@@ -217,6 +225,7 @@ class GitHubApi(RestStandIn):
     def _create_issue(self, match: re.Match[str], query: dict[str, str], body: Any) -> tuple[int, Any, dict[str, str]]:
         if not isinstance(body, dict) or not body.get("title"):
             raise HttpError(422, "Validation Failed")
+        body_of({"body": body.get("body") or ""})
         number = max(self.issues, default=0) + 1
         self.issues[number] = self._issue(number, body["title"], body.get("body") or "", list(body.get("labels", ())))
         return 201, self.issues[number], {}
@@ -227,6 +236,8 @@ class GitHubApi(RestStandIn):
             raise HttpError(422, "Validation Failed")
         if body.get("state") not in (None, "open", "closed"):
             raise HttpError(422, "Validation Failed")
+        if "body" in body:
+            body_of(body)
         for key in ("title", "body", "state", "state_reason"):
             if key in body:
                 issue[key] = body[key]

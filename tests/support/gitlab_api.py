@@ -3,7 +3,8 @@
 - Notes API, https://docs.gitlab.com/api/notes/#merge-requests:
   ``GET /projects/:id/merge_requests/:merge_request_iid/notes``
   (``sort`` asc|desc, ``order_by``; system notes are listed too, with ``"system": true``),
-  ``POST …/notes`` (``body``, 201), ``PUT …/notes/:note_id`` (``body``, 200); a note of another merge request is 404.
+  ``POST …/notes`` (``body``, at most 1,000,000 characters; 201),
+  ``PUT …/notes/:note_id`` (``body``, 200); a note of another merge request is 404.
 - Pagination, https://docs.gitlab.com/api/rest/#pagination: ``per_page`` (default 20, max 100), ``page``,
   ``Link`` (``rel="next"``, ``rel="last"``) and ``X-Next-Page`` / ``X-Page`` / ``X-Total`` headers.
 - Authentication, https://docs.gitlab.com/api/rest/authentication/: ``PRIVATE-TOKEN: TOKEN`` (or
@@ -17,6 +18,8 @@ from itertools import count
 from typing import Any
 
 from tests.support.github_api import HttpError, RestStandIn
+
+MAX_BODY = 1_000_000
 
 
 class GitLabApi(RestStandIn):
@@ -65,6 +68,8 @@ class GitLabApi(RestStandIn):
         iid = self._mr(match[1])
         if not isinstance(body, dict) or not isinstance(body.get("body"), str) or not body["body"]:
             raise HttpError(400, "400 Bad request - body is missing")
+        if len(body["body"]) > MAX_BODY:
+            raise HttpError(400, "Note is too long")
         return 201, self.add_note(iid, body["body"], author="project_42_bot"), {}
 
     def _update(self, match: re.Match[str], query: dict[str, str], body: Any) -> tuple[int, Any, dict[str, str]]:
@@ -74,5 +79,7 @@ class GitLabApi(RestStandIn):
             raise HttpError(404, "404 Not found")
         if not isinstance(body, dict) or not isinstance(body.get("body"), str):
             raise HttpError(400, "400 Bad request - body is missing")
+        if len(body["body"]) > MAX_BODY:
+            raise HttpError(400, "Note is too long")
         found[0]["body"] = body["body"]
         return 200, found[0], {}

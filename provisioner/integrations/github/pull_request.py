@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from provisioner.integrations.github.api import GitHubApi
-from provisioner.integrations.sticky import find_marked, with_marker
+from provisioner.integrations.sticky import find_marked, fit, with_marker
 
 KIND = "plan"
+# "Body is too long (maximum is 65536 characters)": the limit of an issue comment's body
+MAX_BODY = 65536
+TRUNCATED = "**The plan is too long for a comment: the rest is in the job summary of the run.**"
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,8 @@ def plan_comment_body(key: str, markdown: str, *, sha: str = "", run_url: str = 
     if run_url:
         footer.append(f"[run]({run_url})")
     tail = f"\n<sub>{' · '.join(footer)}</sub>\n" if footer else ""
-    return with_marker(KIND, key, markdown.rstrip("\n") + "\n" + tail)
+    room = MAX_BODY - len(with_marker(KIND, key, "")) - len(tail) - 1
+    return with_marker(KIND, key, fit(markdown, room, TRUNCATED).rstrip("\n") + "\n" + tail)
 
 
 def upsert_plan_comment(api: GitHubApi, number: int, key: str, body: str) -> CommentResult:

@@ -17,9 +17,11 @@ from provisioner.integrations import summary
 from provisioner.integrations.command import Counts, run_provisioner
 from provisioner.integrations.gitlab.api import GitLabApi
 from provisioner.integrations.http import ApiError
-from provisioner.integrations.sticky import find_marked, project_key, with_marker
+from provisioner.integrations.sticky import find_marked, fit, project_key, with_marker
 
 KIND = "plan"
+MAX_BODY = 1_000_000  # the Notes API: "body ... Limited to 1,000,000 characters"
+TRUNCATED = "**The plan is too long for a note: the rest is in the job log.**"
 TOKEN_VARIABLE = "PROVISIONER_GITLAB_TOKEN"  # noqa: S105 (a variable name, not a token)
 
 
@@ -51,8 +53,9 @@ def note_body(key: str, markdown: str, job: PlanJob) -> str:
     footer = [f"commit `{job.sha[:12]}`"] if job.sha else []
     if job.pipeline_url:
         footer.append(f"[pipeline]({job.pipeline_url})")
-    return with_marker(KIND, key, markdown.rstrip("\n") + "\n" + (f"\n<sub>{' · '.join(footer)}</sub>\n"
-                                                                   if footer else ""))
+    tail = f"\n<sub>{' · '.join(footer)}</sub>\n" if footer else ""
+    room = MAX_BODY - len(with_marker(KIND, key, "")) - len(tail) - 1
+    return with_marker(KIND, key, fit(markdown, room, TRUNCATED).rstrip("\n") + "\n" + tail)
 
 
 def upsert_note(api: GitLabApi, iid: int, key: str, body: str) -> str:

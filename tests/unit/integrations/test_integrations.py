@@ -10,10 +10,11 @@ import pytest
 from provisioner.integrations.command import Counts, child_env
 from provisioner.integrations.github.api import GitHubApi
 from provisioner.integrations.github.context import ActionInputs, GitHubContext
+from provisioner.integrations.github.pull_request import plan_comment_body, upsert_plan_comment
 from provisioner.integrations.github.workflow import annotation, set_outputs
 from provisioner.integrations.gitlab.plan_job import terraform_report
 from provisioner.integrations.http import ApiError
-from provisioner.integrations.sticky import find_marked, marker, project_key
+from provisioner.integrations.sticky import find_marked, fit, marker, project_key
 from provisioner.integrations.summary import cell
 from tests.e2e.integrations.action_runner import read_file_commands
 from tests.support.github_api import GitHubApi as GitHubStandIn
@@ -109,3 +110,47 @@ def test_terraform_report_and_cells() -> None:
     assert Counts.of_plan({"summary": {"create": 1, "update": 0, "delete": 0, "noop": 4}, "has_changes": True}) == \
         Counts(1, 0, 0, True)
     assert cell("a|b`c\n<d>") == "a\\|b'c &lt;d>"
+
+
+def huge_plan(changes: int) -> str:
+    rows = "".join(f"| `+` | `connection.c{n}` | create | new | `connections/c{n}.yaml` |\n" for n in range(changes))
+    fences = "".join(f"```diff\n+ connection.c{n}\n+     spec.auth.baseUri: https://x/rest\n```\n\n"
+                     for n in range(changes))
+    return f"### provisioner plan\n\n{rows}\n<details><summary>Details</summary>\n\n{fences}</details>\n"
+
+
+@pytest.mark.parametrize("limit", [500, 2000, 65536])
+def test_fit_stays_within_the_limit_and_closes_what_it_opened(limit: int) -> None:
+    text = fit(huge_plan(3000), limit, "**cut**")
+    assert len(text) <= limit and text.endswith("**cut**\n")
+    assert text.count("```") % 2 == 0 and text.count("<details>") == text.count("</details>")
+    assert fit("short\n", limit, "**cut**") == "short\n"
+
+
+def test_a_huge_plan_still_fits_in_one_comment() -> None:
+    standin = GitHubStandIn("acme/shop", "t")
+    standin.add_pull_request(1)
+    with standin.running() as url:
+        api = GitHubApi(url, "acme/shop", "t")
+        done = upsert_plan_comment(api, 1, "default", plan_comment_body("default", huge_plan(3000), sha="a" * 40))
+        again = upsert_plan_comment(api, 1, "default", plan_comment_body("default", huge_plan(10), sha="b" * 40))
+        with pytest.raises(ApiError, match="HTTP 422"):  # the limit is real: the whole plan would not do
+            api.create_comment(1, huge_plan(3000))
+    assert (done.action, again.action, again.comment_id) == ("created", "updated", done.comment_id)
+    [comment] = standin.comments_on(1)
+    assert "connection.c9" in comment["body"] and "too long" not in comment["body"]
+
+
+def test_the_standin_searches_issues_as_documented() -> None:
+    standin = GitHubStandIn("acme/shop", "t")
+    standin.add_pull_request(1)
+    with standin.running() as url:
+        api = GitHubApi(url, "acme/shop", "t")
+        api.create_issue("Drift", "<!-- provisioner-drift:default --> found", ["provisioner-drift"])
+        api.create_issue("Other", "nothing", [])
+        found = api.http.request("GET", "/search/issues", params={
+            "q": "repo:acme/shop is:issue is:open label:provisioner-drift found"})
+        assert [i["title"] for i in found["items"]] == ["Drift"] and found["total_count"] == 1
+        assert [i["title"] for i in api.open_issues("provisioner-drift")] == ["Drift"]
+        api.update_issue(2, state="closed", state_reason="completed")
+        assert api.open_issues("provisioner-drift") == []
