@@ -24,6 +24,7 @@ VALIDATE_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.GITHUB)
 class SchemaKind(StrEnum):
     CONNECTION = "connection"
     AGENT = "agent"
+    PROJECT = "provisioner"  # provisioner.yaml
 
 
 @app.command("validate")
@@ -66,10 +67,11 @@ def schema_command(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", metavar="DIR", help="Write <kind>.schema.json files into this directory.")] = None,
     kind: Annotated[SchemaKind | None, typer.Option(
-        "--kind", metavar="connection|agent", help="Only this schema (default: all).")] = None,
+        "--kind", metavar="connection|agent|provisioner",
+        help="Only this schema (provisioner: the one of provisioner.yaml; default: all).")] = None,
     fmt: Annotated[OutputFormat, format_option(
         *HUMAN_JSON, what="; human: the schema itself, json: a listing of the schemas")] = OutputFormat.HUMAN,
 ) -> None:
-    """Print or write the JSON Schemas of the declarations (for editors and other tools)."""
+    """Print or write the JSON Schemas of the declarations and of provisioner.yaml (for editors and other tools)."""
     fmt = view.choose(fmt)
     print_schemas(export_schemas(kind.value if kind else None, out), fmt)
