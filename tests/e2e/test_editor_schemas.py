@@ -125,3 +125,36 @@ def test_completion_in_auth_offers_only_the_fields_the_method_allows(
     assert offered <= labels
     assert not (not_offered & labels), labels
     assert "sops" not in labels
+
+
+@pytest.fixture(scope="module")
+def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository `provisioner init` wrote (encrypted example included)."""
+    from tests.support.cli import run_cli
+    from tests.support.sops import isolated_env
+
+    base = tmp_path_factory.mktemp("init")
+    done = run_cli(["init", str(base / "shop")], env=isolated_env(base / "home"))
+    assert done.returncode == 0, done.stderr + done.stdout
+    return base / "shop"
+
+
+def test_every_file_init_writes_passes_check_jsonschema_against_the_published_schemas(initialised: Path) -> None:
+    for copy in (initialised / "schemas").iterdir():  # the copy is the published schema, byte for byte
+        assert copy.read_bytes() == (SCHEMAS / copy.name).read_bytes()
+    example = initialised / "connections" / "example.yaml"
+    assert "\nsops:\n" in example.read_text(encoding="utf-8")
+    for path, schema in [(example, "connection"), (initialised / "provisioner.yaml", "provisioner")]:
+        done = check_jsonschema(SCHEMAS / f"{schema}.schema.json", path)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_yaml_language_server_reports_nothing_on_what_init_writes(
+    yaml_ls: YamlLanguageServer, initialised: Path,
+) -> None:
+    # the modelines point into the repository's own schemas/ copy
+    assert yaml_ls.diagnostics(initialised / "connections" / "example.yaml") == []
+    assert yaml_ls.diagnostics(initialised / "provisioner.yaml") == []
+    typo = initialised / "provisioner.yaml"
+    typo.write_text(typo.read_text(encoding="utf-8") + "workspce: x\n", encoding="utf-8")
+    assert [d for d in yaml_ls.diagnostics(typo) if "workspce" in d["message"]]

@@ -14,6 +14,7 @@ import queue
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -82,8 +83,8 @@ class YamlLanguageServer:
             if message.get("id") == wanted and "method" not in message:
                 return message.get("result")
 
-    def _receive(self) -> dict[str, Any]:
-        message = self._inbox.get(timeout=_TIMEOUT)
+    def _receive(self, timeout: float = _TIMEOUT) -> dict[str, Any]:
+        message = self._inbox.get(timeout=timeout)
         if "method" in message and "id" in message:  # a request from the server: answer it
             result: Any = None
             if message["method"] == "workspace/configuration":
@@ -95,11 +96,24 @@ class YamlLanguageServer:
 
     def _open(self, path: Path) -> str:
         uri = path.resolve().as_uri()
+        self._next_id += 1
         self._diagnostics.pop(uri, None)
         self._notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "yaml", "version": 1, "text": path.read_text(encoding="utf-8"),
+            # a new version on every open: the server caches parsed documents by uri and version
+            "uri": uri, "languageId": "yaml", "version": self._next_id, "text": path.read_text(encoding="utf-8"),
         }})
         return uri
+
+    def _close(self, uri: str) -> None:
+        """Close the file and take the server's clearing publish for it, so a later open sees only its own."""
+        self._diagnostics.pop(uri, None)
+        self._notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        deadline = time.monotonic() + 10
+        while uri not in self._diagnostics and time.monotonic() < deadline:
+            try:
+                self._receive(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
 
     def diagnostics(self, path: Path) -> list[dict[str, Any]]:
         """The diagnostics the server publishes for ``path`` once it has loaded the file's schema."""
@@ -109,8 +123,9 @@ class YamlLanguageServer:
         # A completion round trip after the publish: the server has finished with the file by then.
         self._request("textDocument/completion",
                       {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}})
-        self._notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-        return self._diagnostics[uri]
+        found = self._diagnostics[uri]
+        self._close(uri)
+        return found
 
     def completion(self, path: Path, line: int, character: int) -> list[str]:
         """The labels the server offers at (``line``, ``character``), both 0-based."""
@@ -118,7 +133,7 @@ class YamlLanguageServer:
         result = self._request("textDocument/completion", {
             "textDocument": {"uri": uri}, "position": {"line": line, "character": character},
         })
-        self._notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        self._close(uri)
         items = result.get("items", []) if isinstance(result, dict) else (result or [])
         return sorted(str(item["label"]) for item in items)
 
