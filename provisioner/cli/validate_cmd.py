@@ -16,9 +16,10 @@ from provisioner.commands.schema import export_schemas
 from provisioner.commands.validate import validate
 from provisioner.render.diagnostics import print_summary, render_github, render_human, render_json
 from provisioner.render.formats import OutputFormat
+from provisioner.render.gitlab import render_gitlab
 from provisioner.render.schemas import print_schemas
 
-VALIDATE_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.GITHUB)
+VALIDATE_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.GITHUB, OutputFormat.GITLAB)
 
 
 class SchemaKind(StrEnum):
@@ -35,7 +36,7 @@ def validate_command(
     )] = None,
     path_opts: PathsArg = None,
     fmt: Annotated[OutputFormat, format_option(
-        *VALIDATE_FORMATS, what="; github: workflow annotations")] = OutputFormat.HUMAN,
+        *VALIDATE_FORMATS, what="; github: workflow annotations; gitlab: a code-quality report")] = OutputFormat.HUMAN,
     decrypt: Annotated[bool, typer.Option(
         "--decrypt", help="Also decrypt the secrets with sops and check their values (needs the age key).",
     )] = False,
@@ -56,6 +57,8 @@ def validate_command(
         })
     elif fmt is OutputFormat.GITHUB:
         render_github(ordered)
+    elif fmt is OutputFormat.GITLAB:
+        render_gitlab(ordered)
     else:
         render_human(ordered)
     print_summary(result.diagnostics, len(result.files))
