@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from provisioner.commands import init_keys, scaffold
+from provisioner.commands import init_keys, init_sandbox, scaffold
 from provisioner.commands.schema import export_schemas
 from provisioner.diagnostics import Diagnostics, SourceRange
 from provisioner.errors import SecretsError
-from provisioner.files import PUBLIC, write_file
+from provisioner.files import PRIVATE, PUBLIC, write_file
 from provisioner.secrets.age_keys import is_recipient
 from provisioner.secrets.key_location import sops_default_age_key_file
 from provisioner.secrets.sops import Sops
@@ -44,6 +44,7 @@ class InitResult:
     recipients: list[str] = field(default_factory=list)
     key_file: Path | None = None
     state_key_file: Path | None = None
+    sandbox_command: str | None = None  # init --sandbox: the one command that starts the sandbox
     next_steps: list[str] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
@@ -89,8 +90,11 @@ def _gitignore(root: Path, extra: Sequence[str], result: InitResult) -> None:
 
 
 def init_project(
-    directory: Path, *, age_recipients: Sequence[str] = (), key_file: Path | None = None, sops: Sops | None = None
+    directory: Path, *, age_recipients: Sequence[str] = (), key_file: Path | None = None, sops: Sops | None = None,
+    sandbox_port: int | None = None,
 ) -> InitResult:
+    """Scaffold ``directory``. ``sandbox_port`` (init --sandbox; 0: a free port now): the example's credentials
+    are also written for a local sandbox on that port, and ``result.sandbox_command`` starts it."""
     root = directory.expanduser().resolve()
     result = InitResult(root)
     for recipient in age_recipients:
@@ -129,9 +133,29 @@ def init_project(
     in_tree = [shown_key] if result.key_file and result.key_file.is_relative_to(root) and shown_key else []
     _gitignore(root, in_tree, result)
     _schemas(root, result)
-    _example(root, sops_yaml, sops, result)
+    plaintext = _sandbox(root, sandbox_port, result) if sandbox_port is not None else scaffold.example_connection()
+    _example(root, sops_yaml, sops, result, plaintext)
     result.next_steps = scaffold.next_steps(str(result.key_file) if shown_key else None, bool(shown_key))
+    if result.sandbox_command:
+        result.next_steps[:0] = [f"start the sandbox (another terminal): {result.sandbox_command}",
+                                 "then: provisioner validate --decrypt && provisioner plan && provisioner apply "
+                                 "--auto-approve"]
     return result
+
+
+def _sandbox(root: Path, port: int, result: InitResult) -> str:
+    """The sandbox's integrations file (0600, git-ignored) and the example's text sharing its credentials."""
+    port = port or init_sandbox.free_port()
+    plaintext, integrations = init_sandbox.sandbox_example(port)
+    path = init_sandbox.integrations_path(root)
+    try:
+        write_file(path, integrations, mode=PRIVATE, exclusive=True)
+    except FileExistsError:
+        result.add(path, "skipped", "exists; left unchanged")
+        return scaffold.example_connection()
+    result.add(path, "created", "the sandbox's integrations, mode 0600, git-ignored")
+    result.sandbox_command = init_sandbox.sandbox_command(port)
+    return plaintext
 
 
 def _schemas(root: Path, result: InitResult) -> None:
@@ -140,12 +164,11 @@ def _schemas(root: Path, result: InitResult) -> None:
         _create(root / scaffold.SCHEMA_DIR / document.file_name, document.text, result)
 
 
-def _example(root: Path, sops_yaml: Path, sops: Sops | None, result: InitResult) -> None:
+def _example(root: Path, sops_yaml: Path, sops: Sops | None, result: InitResult, plaintext: str) -> None:
     target = root / scaffold.EXAMPLE_CONNECTION
     if target.exists():
         result.add(target, "skipped", "exists; left unchanged")
         return
-    plaintext = scaffold.example_connection()
     try:
         encrypted = (sops or Sops()).encrypt(plaintext, filename=target, config=sops_yaml, cwd=root)
     except SecretsError as exc:
