@@ -10,21 +10,15 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from provisioner.render.diagnostics import github_escape
+from provisioner.diagnostics import SourceRange
+from provisioner.render.annotations import annotation as render_annotation
 
 
 def annotation(level: str, message: str, *, title: str | None = None, file: str | None = None,
                line: int | None = None, col: int | None = None) -> str:
-    props = []
-    if file:
-        props.append(f"file={github_escape(file, prop=True)}")
-        if line:
-            props.append(f"line={line}")
-            if col:
-                props.append(f"col={col}")
-    if title:
-        props.append(f"title={github_escape(title, prop=True)}")
-    return f"::{level} {','.join(props)}::{github_escape(message)}" if props else f"::{level}::{github_escape(message)}"
+    """The workflow command for a place a JSON document names (``file``, ``line``, ``column``)."""
+    source = SourceRange(file, line or 0, col or 0) if file else None
+    return render_annotation(level, message, title=title, source=source)
 
 
 def emit(line: str) -> None:
