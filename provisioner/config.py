@@ -26,6 +26,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from provisioner.config_schema import check_keys
 from provisioner.errors import ConfigError
 from provisioner.targets.registry import DEFAULT_TARGET, parse_target_setting
 
@@ -71,14 +72,16 @@ def _resolve_sqlite_url(url: str, root: Path) -> str:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    """The settings as a mapping; round-trip loaded so an unknown key is reported at its line and column."""
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        data = YAML(typ="rt", pure=True).load(path.read_text(encoding="utf-8"))
     except (OSError, YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read settings: {exc}", hint="fix the YAML syntax") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: settings must be a mapping", hint="see docs/configuration.md")
+    check_keys(path, data)
     return data
 
 

@@ -18,6 +18,7 @@ from provisioner.cli import (  # noqa: F401
     plan_cmd,
     probe_cmd,
     sandbox_cmd,
+    secrets_cmd,
     show_cmd,
     state_cmd,
     validate_cmd,

@@ -28,12 +28,14 @@ from provisioner.cli.options import (
 )
 from provisioner.cli.root import app
 from provisioner.commands.apply import apply
+from provisioner.commands.locations import declaration_locations
 from provisioner.commands.plan import PlanRun
 from provisioner.commands.state_open import open_project_store
 from provisioner.commands.workspace import actor, git_commit
 from provisioner.config import DEFAULT_PARALLELISM, load_config
 from provisioner.errors import Interrupted, ProvisionerError
 from provisioner.probe.session_pool import SessionPool
+from provisioner.render.annotations import print_annotation
 from provisioner.render.apply import (
     ApplyProgress,
     nothing_done_message,
@@ -44,6 +46,7 @@ from provisioner.render.apply import (
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
 from provisioner.render.formats import OutputFormat
+from provisioner.render.github_ci import render_apply_github
 from provisioner.render.plan import render_human as render_plan
 from provisioner.targets import target_for
 
@@ -85,7 +88,8 @@ def apply_command(
     lock_timeout: LockTimeoutOpt = 0.0,
     allow_delete: Annotated[bool, typer.Option(
         "--allow-delete", help="Delete stored connections no longer declared (no plan file).")] = False,
-    fmt: Annotated[OutputFormat, format_option(*HUMAN_JSON, what="; json: the report on stdout")] = (
+    fmt: Annotated[OutputFormat, format_option(
+        *HUMAN_JSON, OutputFormat.GITHUB, what="; json: the report on stdout; github: workflow annotations")] = (
         OutputFormat.HUMAN),
     target: TargetOpt = None,
     paths: PathsArg = None,
@@ -121,11 +125,15 @@ def apply_command(
         message = nothing_done_message(result.plan, confirmed=result.confirmed)
         if fmt is OutputFormat.JSON:
             render_nothing_done_json(message, ok=result.confirmed)
+        elif fmt is OutputFormat.GITHUB:
+            print_annotation("notice" if result.confirmed else "error", message, title="apply")
         else:
             out.print(message)
         raise typer.Exit(ExitCode.OK if result.confirmed else ExitCode.ERROR)
     if fmt is OutputFormat.JSON:
         render_json(report)
+    elif fmt is OutputFormat.GITHUB:
+        render_apply_github(report, declaration_locations(config, paths or ()))
     else:
         render_summary(report, out)
     raise typer.Exit(ExitCode.OK if report.ok else ExitCode.ERROR)

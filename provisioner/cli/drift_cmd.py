@@ -11,6 +11,7 @@ from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.options import ParallelismOpt, PathsArg, WorkspaceOpt, format_option
 from provisioner.cli.root import app
 from provisioner.commands.drift import run_drift
+from provisioner.commands.locations import declaration_locations
 from provisioner.config import DEFAULT_PARALLELISM, load_config
 from provisioner.render.drift import print_drift
 from provisioner.render.formats import OutputFormat
@@ -36,5 +37,6 @@ def drift_command(
     config = load_config(require_project=True)
     report = run_drift(config, names=names or (), paths=paths or (), workspace=workspace, test=not no_test,
                        parallelism=parallelism)
-    print_drift(report, fmt)
+    locations = declaration_locations(config, paths or ()) if fmt is OutputFormat.GITHUB else {}
+    print_drift(report, fmt, locations)
     raise typer.Exit(ExitCode.CHANGES if report.drifted else ExitCode.OK)

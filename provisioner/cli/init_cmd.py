@@ -28,10 +28,17 @@ def init_command(
         "--key-file", metavar="PATH", help="age identity to use, or to create (0600) if missing. "
         "Default when no recipient is given: ~/.config/provisioner/age/<project>.agekey",
     )] = None,
+    sandbox: Annotated[bool, typer.Option(
+        "--sandbox", help="Point the example at a local sandbox that knows its credentials, and print the "
+        "command that starts it: the first apply works with no Magento.")] = False,
+    sandbox_port: Annotated[int, typer.Option(
+        "--sandbox-port", metavar="PORT", min=0, max=65535,
+        help="With --sandbox: the sandbox's port (default: one that is free now).")] = 0,
     fmt: Annotated[OutputFormat, format_option(*HUMAN_JSON)] = OutputFormat.HUMAN,
 ) -> None:
     """Create provisioner.yaml, .sops.yaml, an age key and an encrypted example connection; overwrite nothing."""
     fmt = view.choose(fmt)
-    result = init_project(directory, age_recipients=age_recipient or (), key_file=key_file)
+    result = init_project(directory, age_recipients=age_recipient or (), key_file=key_file,
+                          sandbox_port=sandbox_port if sandbox else None)
     print_init(result, fmt)
     raise typer.Exit(ExitCode.ERROR if result.diagnostics.has_errors else ExitCode.OK)

@@ -11,6 +11,7 @@ from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.options import ParallelismOpt, PathsArg, TargetOpt, WorkspaceOpt, format_option
 from provisioner.cli.root import app
+from provisioner.commands.locations import declaration_locations
 from provisioner.commands.plan import make_plan
 from provisioner.commands.state_open import open_project_store
 from provisioner.config import DEFAULT_PARALLELISM, load_config
@@ -19,10 +20,11 @@ from provisioner.plan.planfile import write_plan_file
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.diagnostics import render_human as render_diagnostics
 from provisioner.render.formats import OutputFormat
+from provisioner.render.github_ci import render_plan_github
 from provisioner.render.plan import markdown_text, render_human, render_json, render_markdown
 from provisioner.state import load_state_key
 
-PLAN_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.MARKDOWN)
+PLAN_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.MARKDOWN, OutputFormat.GITHUB)
 
 
 @app.command("plan")
@@ -60,6 +62,8 @@ def plan_command(
         render_json(run.plan)
     elif fmt is OutputFormat.MARKDOWN:
         render_markdown(run.plan)
+    elif fmt is OutputFormat.GITHUB:
+        render_plan_github(run.plan, declaration_locations(config, paths or ()))
     else:
         render_human(run.plan, stdout_console())
         if out is not None:

@@ -10,10 +10,12 @@ from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.options import HUMAN_JSON, ParallelismOpt, PathsArg, WorkspaceOpt, format_option
 from provisioner.cli.root import app
+from provisioner.commands.locations import declaration_locations
 from provisioner.commands.probe import run_probes
 from provisioner.commands.probe_sources import Source, load_connections
 from provisioner.config import DEFAULT_PARALLELISM, load_config
 from provisioner.render.formats import OutputFormat
+from provisioner.render.github_ci import render_probe_github
 from provisioner.render.probe import print_report
 
 
@@ -26,7 +28,7 @@ def test_command(
         "--from", metavar="files|state", help="Test the declarations (files) or the state.")] = Source.FILES,
     paths: PathsArg = None,
     parallelism: ParallelismOpt = DEFAULT_PARALLELISM,
-    fmt: Annotated[OutputFormat, format_option(*HUMAN_JSON)] = OutputFormat.HUMAN,
+    fmt: Annotated[OutputFormat, format_option(*HUMAN_JSON, OutputFormat.GITHUB)] = OutputFormat.HUMAN,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Test connections: a signed GET of each ping path; exit 1 if any fails."""
@@ -34,5 +36,8 @@ def test_command(
     config = load_config(require_project=source is Source.STATE or not paths)  # `test --path P` needs none
     connections, agents = load_connections(source, config, paths or list(config.paths), workspace)
     report = run_probes(connections, agents, names=names or (), parallelism=parallelism)
-    print_report(report, fmt)
+    if fmt is OutputFormat.GITHUB:
+        render_probe_github(report, declaration_locations(config, paths or ()))
+    else:
+        print_report(report, fmt)
     raise typer.Exit(ExitCode.OK if report.ok else ExitCode.ERROR)

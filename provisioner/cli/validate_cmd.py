@@ -16,14 +16,16 @@ from provisioner.commands.schema import export_schemas
 from provisioner.commands.validate import validate
 from provisioner.render.diagnostics import print_summary, render_github, render_human, render_json
 from provisioner.render.formats import OutputFormat
+from provisioner.render.gitlab import render_gitlab
 from provisioner.render.schemas import print_schemas
 
-VALIDATE_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.GITHUB)
+VALIDATE_FORMATS = (OutputFormat.HUMAN, OutputFormat.JSON, OutputFormat.GITHUB, OutputFormat.GITLAB)
 
 
 class SchemaKind(StrEnum):
     CONNECTION = "connection"
     AGENT = "agent"
+    PROJECT = "provisioner"  # provisioner.yaml
 
 
 @app.command("validate")
@@ -34,7 +36,7 @@ def validate_command(
     )] = None,
     path_opts: PathsArg = None,
     fmt: Annotated[OutputFormat, format_option(
-        *VALIDATE_FORMATS, what="; github: workflow annotations")] = OutputFormat.HUMAN,
+        *VALIDATE_FORMATS, what="; github: workflow annotations; gitlab: a code-quality report")] = OutputFormat.HUMAN,
     decrypt: Annotated[bool, typer.Option(
         "--decrypt", help="Also decrypt the secrets with sops and check their values (needs the age key).",
     )] = False,
@@ -55,6 +57,8 @@ def validate_command(
         })
     elif fmt is OutputFormat.GITHUB:
         render_github(ordered)
+    elif fmt is OutputFormat.GITLAB:
+        render_gitlab(ordered)
     else:
         render_human(ordered)
     print_summary(result.diagnostics, len(result.files))
@@ -66,10 +70,11 @@ def schema_command(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", metavar="DIR", help="Write <kind>.schema.json files into this directory.")] = None,
     kind: Annotated[SchemaKind | None, typer.Option(
-        "--kind", metavar="connection|agent", help="Only this schema (default: all).")] = None,
+        "--kind", metavar="connection|agent|provisioner",
+        help="Only this schema (provisioner: the one of provisioner.yaml; default: all).")] = None,
     fmt: Annotated[OutputFormat, format_option(
         *HUMAN_JSON, what="; human: the schema itself, json: a listing of the schemas")] = OutputFormat.HUMAN,
 ) -> None:
-    """Print or write the JSON Schemas of the declarations (for editors and other tools)."""
+    """Print or write the JSON Schemas of the declarations and of provisioner.yaml (for editors and other tools)."""
     fmt = view.choose(fmt)
     print_schemas(export_schemas(kind.value if kind else None, out), fmt)

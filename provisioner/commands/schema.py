@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from provisioner.declarations.schemas import SCHEMA_NAMES, schema_file_name, schema_text
+from provisioner.declarations.schemas import PUBLISHED_SCHEMAS, schema_file_name, schema_text
 from provisioner.errors import ProvisionerError
 from provisioner.files import PUBLIC, write_file
 
@@ -29,8 +29,8 @@ class SchemaResult:
 
 
 def export_schemas(name: str | None = None, out: Path | None = None) -> SchemaResult:
-    """The schema ``name`` (``connection``/``agent``; all when None), written into ``out`` when given."""
-    names = [name] if name else list(SCHEMA_NAMES.values())
+    """The schema ``name`` (connection, agent, provisioner; all when None), written into ``out`` when given."""
+    names = [name] if name else list(PUBLISHED_SCHEMAS)
     documents = tuple(SchemaDocument(n, schema_file_name(n), schema_text(n)) for n in names)
     if out is None:
         return SchemaResult(documents)

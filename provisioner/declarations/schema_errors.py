@@ -8,6 +8,7 @@ non-secret fields with a fixed set of choices or a pattern.
 from __future__ import annotations
 
 import difflib
+import shlex
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +25,12 @@ _TYPE_WORDS = {
 }
 # The fields whose value decides what else is allowed (and their defaults), for "not allowed with ...".
 _CONDITIONS = (("signatureMethod", None), ("mode", "cloud"))
-ENCRYPT_HINT = "encrypt the file with sops (sops --encrypt --in-place FILE); a secret is never committed in clear"
+ENCRYPT_HINT = "encrypt it: provisioner secrets encrypt {file}  (a secret is never committed in clear)"
+
+
+def encrypt_hint(where: SourceRange) -> str:
+    """The command that encrypts what is in clear, in a new file or in a sops file edited by hand (a test runs it)."""
+    return ENCRYPT_HINT.format(file=shlex.quote(where.file) if where.file else "FILE")
 
 
 def _field(path: str) -> str:
@@ -85,7 +91,7 @@ class _Mapper:
         if _is_secret(parts) and kind in ("type", "pattern", "minLength"):
             self.add(
                 "plaintext-secret", f"secret field {_field(path)} is not SOPS-encrypted",
-                ENCRYPT_HINT, self.positions.value(path),
+                encrypt_hint(self.positions.value(path)), self.positions.value(path),
             )
         elif handler is not None:
             handler(error, path)
@@ -148,7 +154,7 @@ class _Mapper:
         description = error.schema.get("description") if isinstance(error.schema, dict) else None
         if error.validator_value == ENC_PATTERN:  # a secret somewhere unexpected: never quote it
             where = self.positions.value(path)
-            self.add("plaintext-secret", f"{_field(path)} is not SOPS-encrypted", ENCRYPT_HINT, where)
+            self.add("plaintext-secret", f"{_field(path)} is not SOPS-encrypted", encrypt_hint(where), where)
             return
         self.add(
             "pattern", f"{_field(path)} has an invalid value {_quote(error.instance)}",

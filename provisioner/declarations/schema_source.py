@@ -63,6 +63,25 @@ _MODE_RULE: dict[str, Any] = {
 }
 
 
+# What sops adds to every file it encrypts. The loader drops it before validating the declaration;
+# the published schemas accept it so an editor or check-jsonschema does not flag every encrypted file.
+# Its inside is sops' business (its keys change between sops versions), so only its shape is fixed.
+_SOPS_METADATA: dict[str, Any] = {
+    "type": "object",
+    "required": ["mac", "version"],
+    "properties": {
+        "mac": {"type": "string", "description": "The MAC over the file's values, encrypted by sops."},
+        "version": {"type": "string", "description": "The sops version that wrote the file."},
+        "lastmodified": {"type": "string"},
+        "encrypted_regex": {"type": "string"},
+        "mac_only_encrypted": {"type": "boolean"},
+        "age": {"type": "array", "items": {"type": "object"}},
+    },
+    "description": "SOPS metadata, written by sops when it encrypts the file: never edit it by hand.",
+    "doNotSuggest": True,  # yaml-language-server: not offered in completion
+}
+
+
 def _envelope(kind: str, description: str, spec: dict[str, Any]) -> dict[str, Any]:
     return {
         "$schema": _DRAFT,
@@ -77,6 +96,7 @@ def _envelope(kind: str, description: str, spec: dict[str, Any]) -> dict[str, An
             "kind": {"const": kind},
             "metadata": {"$ref": "#/$defs/metadata"},
             "spec": spec,
+            "sops": _SOPS_METADATA,
         },
     }
 

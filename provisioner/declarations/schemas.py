@@ -13,12 +13,19 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from provisioner.applications.registry import APPLICATIONS
+from provisioner.config_schema import config_schema
 from provisioner.declarations.schema_source import ENC_PATTERN, agent_schema, connection_schema
 
 # kind → the short name used in file names and ``provisioner schema --kind``.
 SCHEMA_NAMES: dict[str, str] = {"Connection": "connection", "Agent": "agent"}
+# Every schema ``provisioner schema`` publishes: the declarations' and provisioner.yaml's (``provisioner``).
+PROJECT_SCHEMA = "provisioner"
+PUBLISHED_SCHEMAS: tuple[str, ...] = (*SCHEMA_NAMES.values(), PROJECT_SCHEMA)
 
-__all__ = ["ENC_PATTERN", "SCHEMA_NAMES", "resolve", "schema", "schema_file_name", "schema_text", "validator"]
+__all__ = [
+    "ENC_PATTERN", "PROJECT_SCHEMA", "PUBLISHED_SCHEMAS", "SCHEMA_NAMES", "resolve", "schema", "schema_file_name",
+    "schema_text", "validator",
+]
 
 
 def schema_file_name(name: str) -> str:
@@ -37,11 +44,13 @@ def _schema(name: str, registered: tuple[tuple[str, int], ...]) -> dict[str, Any
         return connection_schema(APPLICATIONS)
     if name == "agent":
         return agent_schema()
+    if name == PROJECT_SCHEMA:
+        return config_schema()
     raise KeyError(name)
 
 
 def schema(name: str) -> dict[str, Any]:
-    """The schema ``name`` (``connection`` or ``agent``); ``KeyError`` for any other name."""
+    """The schema ``name`` (``connection``, ``agent`` or ``provisioner``); ``KeyError`` for any other name."""
     return _schema(name, _registered())
 
 

@@ -40,8 +40,8 @@ class ApplyProgress:
         self.task: TaskID | None = None
 
     def start(self, total: int) -> None:
-        """Called when the changes are known; shows a bar only on a terminal."""
-        if self.console.is_terminal and total:
+        """Called when the changes are known; shows a bar only on a real terminal (not a log under FORCE_COLOR)."""
+        if self.console.is_terminal and self.console.file.isatty() and total:
             self.progress = Progress(TextColumn("applying"), BarColumn(), MofNCompleteColumn(),
                                      TimeElapsedColumn(), console=self.console, transient=True)
             self.task = self.progress.add_task("apply", total=total)

@@ -12,6 +12,7 @@ from rich.markup import escape
 from provisioner.applications.registry import secret_field_names
 from provisioner.declarations.excerpts import masked_line
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
+from provisioner.render.annotations import annotation
 from provisioner.render.console import stderr_console, stdout_console
 from provisioner.render.document import print_document
 
@@ -81,25 +82,12 @@ def render_human(diagnostics: Iterable[Diagnostic], console: Console | None = No
             console.print(f"  [cyan]hint:[/cyan] {escape(d.hint)}", highlight=False)
 
 
-def github_escape(value: str, *, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        value = value.replace(":", "%3A").replace(",", "%2C")
-    return value
-
-
 def render_github(diagnostics: Iterable[Diagnostic]) -> None:
     console = stdout_console()
     for d in diagnostics:
         level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
-        props = [f"title={github_escape(d.code, prop=True)}"]
-        if d.source:
-            props.insert(0, f"file={github_escape(d.source.file, prop=True)}")
-            if d.source.line > 0:
-                props.insert(1, f"line={d.source.line}")
-                props.insert(2, f"col={d.source.column}")
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-        console.out(f"::{level} {','.join(props)}::{github_escape(message)}", highlight=False)
+        console.out(annotation(level, message, title=d.code, source=d.source), highlight=False)
 
 
 def render_json(diagnostics: Diagnostics, extra: dict[str, object] | None = None) -> None:

@@ -7,14 +7,16 @@ no secret value (field paths, classes and the probe's redacted messages only).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from rich.markup import escape
 
+from provisioner.diagnostics import SourceRange
 from provisioner.drift.model import DriftItem, DriftReport, DriftStatus
+from provisioner.render.annotations import print_annotation
 from provisioner.render.console import stderr_console, stdout_console
-from provisioner.render.diagnostics import github_escape
 from provisioner.render.document import print_document
 from provisioner.render.formats import OutputFormat
 from provisioner.state.drift_runs import DriftEntry, DriftRun
@@ -75,29 +77,28 @@ def markdown_text(report: DriftReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_github(report: DriftReport) -> None:
-    """An annotation per drifted item (errors for tampered/failing, warnings otherwise), then a notice."""
-    out = stdout_console()
+def render_github(report: DriftReport, locations: Mapping[str, SourceRange] | None = None) -> None:
+    """An annotation per drifted item (errors for tampered/failing, warnings otherwise) on the declaration's
+    line when ``locations`` knows it, then a notice."""
     for item in report.items:
         if not item.status.drifted:
             continue
         level = "error" if item.status in (DriftStatus.TAMPERED, DriftStatus.FAILING) else "warning"
-        props = [f"title={github_escape(f'drift: {item.status.value} {item.address}', prop=True)}"]
-        if item.file:
-            props.insert(0, f"file={github_escape(item.file, prop=True)}")
         hint = hint_of(item)
         message = (item.reason or item.status.value) + (f" (hint: {hint})" if hint else "")
-        out.out(f"::{level} {','.join(props)}::{github_escape(message)}", highlight=False)
-    out.out(f"::notice title=drift::{github_escape(report.summary_text())}", highlight=False)
+        print_annotation(level, message, title=f"drift: {item.status.value} {item.address}", address=item.address,
+                         locations=locations, file=item.file)
+    print_annotation("notice", report.summary_text(), title="drift")
 
 
-def print_drift(report: DriftReport, fmt: OutputFormat = OutputFormat.HUMAN) -> None:
+def print_drift(report: DriftReport, fmt: OutputFormat = OutputFormat.HUMAN,
+                locations: Mapping[str, SourceRange] | None = None) -> None:
     if fmt is OutputFormat.JSON:
         print_document(report.to_dict())
     elif fmt is OutputFormat.MARKDOWN:
         stdout_console().out(markdown_text(report), highlight=False, end="")
     elif fmt is OutputFormat.GITHUB:
-        render_github(report)
+        render_github(report, locations)
     else:
         render_human(report)
 

@@ -11,12 +11,14 @@ from typing import Any
 
 from rich.markup import escape
 
-from provisioner.diagnostics import Diagnostic
+from provisioner.diagnostics import Diagnostic, Severity
 from provisioner.errors import ProvisionerError
+from provisioner.render.annotations import github_escape
 from provisioner.render.console import stderr_console, stdout_console
-from provisioner.render.diagnostics import github_escape, render_github, render_human
+from provisioner.render.diagnostics import render_github, render_human
 from provisioner.render.document import print_document
 from provisioner.render.formats import OutputFormat
+from provisioner.render.gitlab import code_quality_text
 
 
 def error_payload(code: str, message: str, hint: str | None = None, diagnostics: list[Diagnostic] | None = None,
@@ -44,6 +46,9 @@ def render_error(error: ProvisionerError, fmt: OutputFormat, diagnostics: list[D
         message = error.message + (f" (hint: {error.hint})" if error.hint else "")
         stdout_console().out(f"::error title={github_escape(error.code, prop=True)}::{github_escape(message)}",
                              highlight=False)
+    if fmt is OutputFormat.GITLAB:  # still a report GitLab can read: the error is its last issue
+        failure = Diagnostic(Severity.ERROR, error.code, error.message, error.hint)
+        stdout_console().out(code_quality_text([*(diagnostics or ()), failure]), highlight=False)
     if diagnostics:
         render_human(diagnostics, stderr_console())
     print_error(error)

@@ -11,7 +11,7 @@ class OutputFormat(StrEnum):
     JSON = "json"  # one JSON document on stdout (docs/json.md)
     MARKDOWN = "markdown"  # a pull-request comment
     GITHUB = "github"  # GitHub Actions workflow commands
-    GITLAB = "gitlab"  # GitLab CI (reserved: no command offers it yet)
+    GITLAB = "gitlab"  # GitLab CI: a code-quality report (validate)
 
 
 def choices_text(accepted: Sequence[OutputFormat]) -> str:

@@ -21,6 +21,7 @@ def init_payload(result: InitResult) -> dict[str, object]:
         "files": [{"path": str(e.path), "status": e.status, "note": e.note or None} for e in result.entries],
         "recipients": result.recipients,
         "key_file": str(result.key_file) if result.key_file else None,
+        "sandbox_command": result.sandbox_command,
         "next_steps": result.next_steps,
         "diagnostics": [d.to_dict() for d in result.diagnostics.sorted()],
     }

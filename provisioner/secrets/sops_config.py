@@ -31,7 +31,7 @@ def sops_config_text(
     lines = [
         "# sops settings: which fields are encrypted, and for whom (docs/secrets.md).",
         "# Add a teammate or a CI key: append its age recipient below, then run",
-        "#   sops updatekeys <file>   for every file under connections/",
+        "#   provisioner secrets updatekeys --all   (or sops updatekeys FILE for each file)",
         "creation_rules:",
         f"  - path_regex: '{path_regex}'",
         f"    encrypted_regex: '{encrypted_regex()}'",

@@ -12,7 +12,7 @@ def example_connection(token: Callable[[], str]) -> str:
     return (
         "# An example Magento 2 connection. Replace baseUri and the credentials with those of an\n"
         "# integration (Magento admin: System > Extensions > Integrations). Edit secrets with\n"
-        f"#   sops edit {EXAMPLE_FILE}\n"
+        f"#   provisioner secrets edit {EXAMPLE_FILE}   (or: sops edit {EXAMPLE_FILE})\n"
         "# Plain fields can be edited directly: .sops.yaml sets mac_only_encrypted.\n"
         "apiVersion: provisioner/v1\n"
         "kind: Connection\n"

@@ -102,7 +102,7 @@ def test_every_json_document_has_snake_case_keys_and_a_format_version(tmp_path, 
     assert len(documents["state history drift"]["drift_runs"]) == 2
     assert documents["show"]["stale"] is True and documents["call"]["status"] == 200
     assert documents["call refused"]["error"]["code"] == "call-refused"
-    assert {s["name"] for s in documents["schema"]["schemas"]} == {"connection", "agent"}
+    assert {s["name"] for s in documents["schema"]["schemas"]} == {"connection", "agent", "provisioner"}
 
 
 def test_a_0_1_record_presents_its_last_test_in_snake_case():

@@ -30,6 +30,10 @@ COMMANDS: dict[str, list[str]] = {
     "import": ["import", "--all"],
     "call": ["call", "shop", "/V1/store/storeConfigs"],
     "sandbox": ["sandbox", "--integrations", "integrations.yaml"],
+    "secrets edit": ["secrets", "edit", "x.yaml"],
+    "secrets updatekeys": ["secrets", "updatekeys", "--all"],
+    "secrets rotate": ["secrets", "rotate", "x.yaml"],
+    "secrets encrypt": ["secrets", "encrypt", "x.yaml"],
 }
 
 # What a "missing argument" is for each: a required argument or option left out, else an option without its value.
@@ -45,6 +49,10 @@ MISSING: dict[str, list[str]] = {
     "show": ["show"],
     "call": ["call", "shop"],
     "import": ["import", "--out"],
+    "secrets edit": ["secrets", "edit"],
+    "secrets updatekeys": ["secrets", "updatekeys", "--format"],
+    "secrets rotate": ["secrets", "rotate", "--format"],
+    "secrets encrypt": ["secrets", "encrypt"],
 }
 
 CASES = [
@@ -60,7 +68,10 @@ CASES = [
     pytest.param(["apply", "--lock-timeout", "soon"], id="apply-bad-lock-timeout"),
     pytest.param(["schema", "--kind", "robot"], id="schema-bad-kind"),
     pytest.param(["sandbox", "--integrations", "i.yaml", "--port", "70000"], id="sandbox-bad-port"),
-    pytest.param(["plan", "--format", "github"], id="plan-format-it-does-not-offer"),
+    pytest.param(["plan", "--format", "gitlab"], id="plan-format-it-does-not-offer"),
+    pytest.param(["secrets", "updatekeys"], id="secrets-updatekeys-neither-files-nor-all"),
+    pytest.param(["secrets", "rotate", "x.yaml", "--all"], id="secrets-rotate-files-and-all"),
+    pytest.param(["secrets"], id="no-secrets-command"),
     pytest.param(["import"], id="import-neither-names-nor-all"),
     pytest.param(["import", "shop", "--all"], id="import-names-and-all"),
     pytest.param(["show", "plan.json", "--format", "github"], id="show-format-it-does-not-offer"),
@@ -111,7 +122,7 @@ def test_a_usage_error_with_json_requested_is_one_json_document(tmp_path, argv):
     assert set(document["error"]) == {"code", "message", "hint", "diagnostics"}
 
 
-@pytest.mark.parametrize("argv", [["--help"], *[[*argv[:2 if argv[0] == "state" else 1], "--help"]
+@pytest.mark.parametrize("argv", [["--help"], *[[*argv[:2 if argv[0] in ("state", "secrets") else 1], "--help"]
                                                 for argv in COMMANDS.values()], ["state", "--help"], ["--version"]],
                          ids=" ".join)
 def test_help_exits_0_and_shows_no_python_types(tmp_path, argv):

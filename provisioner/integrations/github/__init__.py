@@ -1,0 +1,1 @@
+"""The GitHub Action's logic (``action.yml`` runs ``python -m provisioner.integrations.github run``)."""
