@@ -56,7 +56,7 @@ def test_raw_deflate_and_multi_member_gzip_are_decoded():
 
 @pytest.mark.parametrize(("sent", "encoding", "problem"), [
     (b"not gzip at all", "gzip", "not valid gzip"),
-    (gzip.compress(b"[1, 2, 3]")[:-12], "gzip", "ended before"),
+    (gzip.compress(b"[1, 2, 3]", mtime=0)[:-12], "gzip", "ended before"),
     (b"[1]", "br", "Content-Encoding"),
     (b"[1]", "gzip, deflate", "Content-Encoding"),
 ])
