@@ -53,7 +53,9 @@ def _init_identity(fmt: str):
     return secrets
 
 
-# Each inner list is a phase: its commands run at once (none depends on another of the same phase).
+# Each inner list is a phase: its commands run at once (none depends on another of the same phase). Only
+# one command of a phase sends requests to the endpoint, except the four drifts: which of them meets which
+# encoding varies from run to run, what the four meet together does not.
 SQLITE_STORY: list[list[Step]] = [
     [step("validate", "human"), step("validate --decrypt", "json"), step("validate --decrypt", "github"),
      step("plan", "human", "--out", "plan.json", "--markdown", "plan.md"), step("plan", "json"),
@@ -65,15 +67,15 @@ SQLITE_STORY: list[list[Step]] = [
     [step("apply", "human", "plan.json", codes=FAILED)],
     [step("apply --auto-approve --skip-test", "json")],
     [step("test --from state", "json", codes=FAILED),
-     step("call", "human", "echo-plaintext-403", "GET", PING, codes=FAILED),
-     step("call", "human", "echo-bearer-body", "GET", PING, codes=FAILED),
-     step("call", "human", "echo-hmac-sha256-location", "GET", PING, codes=FAILED),
-     step("call", "json", "echo-rsa-sha256-split", "GET", PING, codes=FAILED),
-     step("call", "json", "echo-hmac-sha1-params", "GET", PING, codes=FAILED),
      *(step("state list", f) for f in ("human", "json")),
      step("state show", "human", "echo-rsa-sha512-type"), step("state show", "json", "echo-plaintext-403"),
      step("state history", "json"), step("state locks", "human"),
      *(step("state unlock", f, "no-such-lock", codes=ERROR) for f in ("human", "json"))],
+    [step("call", "human", "echo-plaintext-403", "GET", PING, codes=FAILED),
+     step("call", "human", "echo-bearer-body", "GET", PING, codes=FAILED),
+     step("call", "human", "echo-hmac-sha256-location", "GET", PING, codes=FAILED),
+     step("call", "json", "echo-rsa-sha256-split", "GET", PING, codes=FAILED),
+     step("call", "json", "echo-hmac-sha1-params", "GET", PING, codes=FAILED)],
     [step("drift", "human", codes=DRIFTED), step("drift", "json", codes=DRIFTED),
      step("drift --no-test", "markdown", codes=DRIFTED), step("drift", "github", codes=DRIFTED)],
     [step("import", "human", "ok-hmac-sha1", before=_delete("ok-hmac-sha1"))],
@@ -92,9 +94,9 @@ POSTGRES_STORY: list[list[Step]] = [
     [step("plan", "json", "--out", "plan.json")],
     [step("apply", "human", "plan.json", codes=FAILED)],
     [step("apply --auto-approve --skip-test", "json")],
-    [step("test --from state", "human", codes=FAILED), step("call", "json", "echo-plaintext-500", "GET", PING,
-                                                          codes=FAILED),
-     step("state show", "json", "echo-rsa-sha512-type"), step("state history", "human")],
+    [step("test --from state", "human", codes=FAILED), step("state show", "json", "echo-rsa-sha512-type"),
+     step("state history", "human")],
+    [step("call", "json", "echo-plaintext-500", "GET", PING, codes=FAILED)],
     [step("drift", "json", codes=DRIFTED)],
     [step("state rekey", "human", "--new-key-file", "../keys/rekey1.key", after=_rekeyed(0))],
     [step("state list", "json")],

@@ -199,7 +199,7 @@ class LeakStory:
         with ThreadPoolExecutor(PARALLEL) as pool:
             children = {id(s): pool.submit(run_watched, [sys.executable, "-m", "provisioner", *s.args],
                                            cwd=self.project.root, env=env) for s in steps if not in_process(s)}
-            here = {id(s): self._run_here(s) for s in steps if in_process(s)}  # meanwhile, one at a time
+            here = {id(s): self.run_here(s) for s in steps if in_process(s)}  # meanwhile, one at a time
             runs = [here[id(s)] if id(s) in here else children[id(s)].result() for s in steps]
         sent = self.endpoint.sent_signatures()[signatures_before:]
         # a signature the endpoint saw, whole in any encoding, is a leak too (part of one is not a secret)
@@ -226,7 +226,7 @@ class LeakStory:
             if step.after is not None:
                 step.after(self)
 
-    def _run_here(self, step: Step) -> WatchedRun:
+    def run_here(self, step: Step) -> WatchedRun:
         tempfile.tempdir = None  # so a crash report goes to this story's TMPDIR
         try:
             done = run_cli_inprocess(list(step.args), cwd=self.project.root, env=self.project.env)

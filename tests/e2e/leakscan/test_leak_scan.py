@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.leakscan.steps import POSTGRES_STORY, SQLITE_STORY, cli_formats
+from tests.e2e.leakscan.steps import POSTGRES_STORY, SQLITE_STORY, cli_formats, step
 from tests.e2e.leakscan.story import SEED, LeakStory, Step, StepResult
 from tests.support.hostile import ENCODINGS, ITEMS, WHERES
 from tests.support.leak_canaries import make_canaries
@@ -124,6 +124,27 @@ def test_children_were_watched(sqlite_story: LeakStory) -> None:
     assert len(sops_calls) > 100 and git_calls, (len(sops_calls), len(git_calls))
     assert any(b"sops" in name for name in sampled), sampled  # /proc sampling saw the sops children too
     assert sum(r.scanned for r in results) > 3 * len(results)
+
+
+@pytest.mark.parametrize("fmt", ["human", "json"])
+def test_a_crash_report_and_its_rendering_hold_no_secret(sqlite_story: LeakStory, monkeypatch: pytest.MonkeyPatch,
+                                                         fmt: str) -> None:
+    """A bug whose exception quotes every secret, in the middle of a test run: exit 3, a crash report in TMPDIR."""
+    values = [c.value for c in sqlite_story.canaries.canaries() if isinstance(c.value, str)]
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug quoting the secrets: " + " ".join(values))
+
+    monkeypatch.setattr("provisioner.commands.probe.probe_many", crash)
+    reports = sqlite_story.base / "tmp"
+    before = set(reports.glob("provisioner-crash-*"))
+    done = sqlite_story.run_here(step("test --from state", fmt))
+    made = sorted(set(reports.glob("provisioner-crash-*")) - before)
+    assert done.returncode == 3 and len(made) == 1, done.text
+    scanner = sqlite_story.scanner
+    findings = [*scanner.scan("stdout", done.stdout), *scanner.scan("stderr", done.stderr),
+                *scanner.scan(f"crash report {made[0].name}", made[0].read_bytes())]
+    assert not findings, "\n".join(map(str, findings))
 
 
 # --- the scanner can fail -------------------------------------------------------------------------
