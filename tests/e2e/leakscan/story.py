@@ -128,6 +128,10 @@ class LeakStory:
         real_git = shutil.which("git") or "/usr/bin/git"
         write_shim(self.base / "shims", "git", real_git, self.base / "git-calls")
         env["PATH"] = f"{self.base / 'shims'}{os.pathsep}{env.get('PATH', '')}"
+        editor = self.base / "shims" / "leak-editor"  # for `secrets edit`: changes a comment, nothing else
+        editor.write_text('#!/bin/sh\necho "# edited by the leak scan" >> "$1"\n', encoding="utf-8")
+        editor.chmod(0o755)
+        env["EDITOR"] = str(editor)
         self.project.spy_sops()  # every sops call logs its argv and environment (scanned as files)
         git = [real_git, "-c", "user.name=leak", "-c", "user.email=leak@example.invalid"]
         subprocess.run([*git, "init", "-q"], cwd=self.project.root, check=True, env=env)
