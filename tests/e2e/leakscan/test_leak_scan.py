@@ -14,6 +14,7 @@ import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -32,6 +33,7 @@ from tests.support.leak_scan import (
     LeakScanner,
     base64_cores,
 )
+from tests.support.leak_watch import FileSnapshot, run_watched
 from tests.support.postgres import PostgresServer
 
 
@@ -147,7 +149,24 @@ def test_a_crash_report_and_its_rendering_hold_no_secret(sqlite_story: LeakStory
     assert not findings, "\n".join(map(str, findings))
 
 
-# --- the scanner can fail -------------------------------------------------------------------------
+# --- the scanner and the watch can fail ----------------------------------------------------------
+
+def test_a_child_given_a_secret_and_a_file_holding_one_are_found(tmp_path: Path) -> None:
+    canaries = make_canaries(SEED)
+    secret = canaries.of("PLAINTEXT").token_secret or ""
+    scanner = LeakScanner(canaries.canaries())
+    env = {"PATH": "/usr/bin:/bin", "LEAKED": secret}
+    done = run_watched(["/bin/sh", "-c", "sleep 0.5; true"], cwd=tmp_path, env=env)  # sh forks sleep
+    sleeps = [c for c in done.children if c.cmdline.startswith(b"sleep")]
+    assert sleeps and scanner.scan("environment of sleep", sleeps[0].environ)
+    files = FileSnapshot([tmp_path], excluded=[])
+    files.changed()
+    (tmp_path / "report.txt").write_text("x" * 100 + quote(quote(secret, safe=""), safe=""), encoding="utf-8")
+    changed = files.changed()
+    assert changed == [tmp_path / "report.txt"]
+    found = scanner.scan("report.txt", changed[0].read_bytes())
+    assert [(f.label, f.offset) for f in found][:1] == [("plaintext tokenSecret", 100)]
+
 
 def test_the_scanner_finds_every_canary_in_every_encoding_whole_or_in_part() -> None:
     canaries = make_canaries(SEED).canaries()
