@@ -22,6 +22,7 @@ from provisioner.config import ProjectConfig
 from provisioner.errors import ProvisionerError
 from provisioner.probe.classify_error import classify_failure
 from provisioner.probe.redact import Redactor, strip_controls
+from provisioner.probe.signing import sent_secrets
 from provisioner.probe.target import strip_userinfo
 
 METHODS = ("GET", "POST", "PUT", "DELETE")
@@ -117,11 +118,18 @@ def call_connection(config: ProjectConfig, name: str, method: str, path: str, *,
     headers = {"Content-Type": "application/json"} if data is not None else {}
     started = time.perf_counter()
     failure: ProvisionerError | None = None
+    sent: list[str] = []
+
+    def keep_sent(response: requests.Response, *args: object, **kwargs: object) -> requests.Response:
+        sent.extend(sent_secrets(response.request.headers))  # before the session blanks the header
+        return response
+
     with session_for(target) as session:
         try:
             url = session.url_for(path)
             with session.request(method, url, data=data, headers=headers, allow_redirects=False,
-                                 stream=True) as response:
+                                 stream=True, hooks={"response": keep_sent}) as response:
+                secrets = (*secrets, *sent)  # an echo of the request's signature is redacted too
                 body, truncated = _read(response)
                 shown = {k: clean(v, secrets) for k, v in response.headers.items() if k.lower() in SHOWN_HEADERS}
                 status, reason = response.status_code, clean(response.reason or "", secrets)
