@@ -87,12 +87,12 @@ class Requested:
     method: str
     path: str
     body: Any
-    authorization: str
+    authorization: str = field(repr=False)
 
 
 @dataclass
 class Account:
-    token: str
+    token: str = field(repr=False)
     page_size: int = 2
     connections: dict[str, dict[str, Any]] = field(default_factory=dict)
     agents: dict[str, dict[str, Any]] = field(default_factory=dict)
