@@ -14,9 +14,11 @@ from provisioner.diagnostics import Diagnostics
 from provisioner.errors import InvalidInputError, ProvisionerError
 from provisioner.plan.differ import diff
 from provisioner.plan.model import Plan
+from provisioner.plan.remote import with_remote
 from provisioner.secrets.resolve import decrypt_declarations
 from provisioner.secrets.verify import project_sops
 from provisioner.state import Store
+from provisioner.targets import Target, target_for
 
 
 @dataclass
@@ -44,8 +46,12 @@ def make_plan(
     targets: Sequence[str] = (),
     allow_delete: bool = False,
     parallelism: int = DEFAULT_PARALLELISM,
+    target: Target | None = None,
 ) -> PlanRun:
-    """Load and validate the files, read the state, decrypt what changed, and diff."""
+    """Load and validate the files, read the state, decrypt what changed, and diff.
+
+    A target that can be read back (``target``, else provisioner.yaml's) folds in the remote side's changes.
+    """
     loaded = load_valid(config, paths)
     snapshot = store.snapshot()
     _check_targets(targets, loaded.addresses, set(snapshot.records))
@@ -54,6 +60,14 @@ def make_plan(
         decrypt=partial(decrypt_declarations, parallelism=parallelism, sops=project_sops(config)),
         targets=targets, allow_delete=allow_delete, root=config.root,
     )
+    plan = result.plan
+    if not result.diagnostics.has_errors and snapshot.records:
+        reader = target or target_for(config)
+        try:
+            plan, _ = with_remote(plan, reader, snapshot.records)
+        finally:
+            if target is None:
+                reader.close()
     diagnostics = Diagnostics()
     diagnostics.extend(loaded.diagnostics)
     diagnostics.extend(result.diagnostics)
@@ -63,4 +77,4 @@ def make_plan(
                                  f"`provisioner state rm {address}`; until then it cannot be applied")
     if diagnostics.has_errors:
         raise InvalidInputError(diagnostics, "cannot plan: the secrets could not be decrypted")
-    return PlanRun(result.plan, diagnostics, result.declarations, result.decrypted_files, tuple(loaded.files))
+    return PlanRun(plan, diagnostics, result.declarations, result.decrypted_files, tuple(loaded.files))
