@@ -326,7 +326,7 @@ class Handler(BaseHTTPRequestHandler):
                     answer = (422, {"errors": errors})
                 else:
                     doc = {k: v for k, v in body.items() if k not in ("_id", "createdAt", "lastModified")}
-                    doc |= {"_id": connection_id, "createdAt": current["createdAt"], "lastModified": now(),
+                    doc |= {"_id": connection_id, "createdAt": current.get("createdAt"), "lastModified": now(),
                             "lastModifiedBy": API_USER}
                     account.connections[connection_id] = doc  # a full replace: nothing of the old one is kept
                     answer = (200, masked(doc))

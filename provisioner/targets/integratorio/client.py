@@ -28,6 +28,7 @@ from provisioner.targets.integratorio.config import TOKEN_ENV
 log = logging.getLogger("provisioner.targets.integratorio")
 TRANSIENT = frozenset({500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 60.0
+MAX_BACKOFF_S = 8.0
 
 
 def _error_entries(answer: requests.Response) -> list[Mapping[str, Any]]:

@@ -27,6 +27,7 @@ from provisioner.declarations.models import Connection
 from provisioner.targets.base import TargetError
 
 MASK = "******"
+PLACEHOLDER = "SET-THIS-SECRET"  # what import --from-target writes (provisioner.secrets.checks.PLACEHOLDER)
 MARKER = "magento"  # ``assistant``: what the UI's Magento 2 form stores ([UI] 3890845536)
 
 
@@ -38,9 +39,10 @@ def _secret(value: Any) -> str | None:
     if value is None:
         return None
     plain = str(value.get_secret_value())
-    if plain == MASK or plain.startswith("ENC["):
-        raise TargetError("refusing to send a masked or still-encrypted secret to integrator.io", code="masked-secret",
-                          hint="decrypt the declaration's secrets (the mask read back is never written)")
+    if plain in (MASK, PLACEHOLDER) or plain.startswith("ENC["):
+        raise TargetError("refusing to send a masked, placeholder or still-encrypted secret to integrator.io",
+                          code="masked-secret", hint="set the secret in the file (`provisioner secrets edit FILE`); "
+                                                     "the mask read back is never written")
     return plain
 
 

@@ -20,6 +20,7 @@ from provisioner.declarations.models import Connection
 from provisioner.targets.base import Capabilities, Desired, RemoteView, RunContext, TargetError, TargetOutputs
 from provisioner.targets.integratorio.client import Client
 from provisioner.targets.integratorio.config import NAME, Settings
+from provisioner.targets.integratorio.importing import REMOTE_ID_LABEL
 from provisioner.targets.integratorio.mapping import external_id, from_remote, to_remote
 from provisioner.targets.integratorio.outcomes import ping_failure, refused
 
@@ -98,7 +99,8 @@ class IntegratorioTarget:
         if desired.kind == "Agent":
             return {"remote_id": self._agent_id(desired.name)}
         doc = self._document(desired)
-        remote_id = desired.previous.get("remote_id") or self._find_external(doc["externalId"])
+        adopted = desired.declaration.resource.metadata.labels.get(REMOTE_ID_LABEL)  # import --from-target
+        remote_id = desired.previous.get("remote_id") or self._find_external(doc["externalId"]) or adopted
         answer = None
         if remote_id:
             answer = self.client.call("PUT", f"/v1/connections/{remote_id}", doc)
@@ -157,6 +159,14 @@ class IntegratorioTarget:
     def read_all(self) -> Iterator[RemoteView]:
         for doc in self.client.pages("/v1/connections"):
             yield self._view(doc, {})
+
+    def remote_documents(self) -> list[Mapping[str, Any]]:
+        """Every remote connection as integrator.io returns it (masked), for import."""
+        return list(self.client.pages("/v1/connections"))
+
+    def agent_names(self) -> dict[str, str]:
+        """Remote agent id -> its name, for import."""
+        return {str(a.get("_id")): str(a.get("name")) for a in self._remote_agents()}
 
     def close(self) -> None:
         self.client.close()
