@@ -85,11 +85,13 @@ class Client:
                                   status=answer.status_code)
             self._token_ok = True
 
-    def call(self, method: str, path: str, body: Any = None) -> requests.Response:
+    def call(self, method: str, path: str, body: Any = None, *, retry_resets: bool = True) -> requests.Response:
+        """``retry_resets=False`` for a create: a dropped connection may have created it (the next run finds it
+        again by ``externalId``); a 429 or 5xx answer is still retried."""
         self.check_token()
-        return self._send(method, path, body)
+        return self._send(method, path, body, retry_resets=retry_resets)
 
-    def _send(self, method: str, path: str, body: Any = None) -> requests.Response:
+    def _send(self, method: str, path: str, body: Any = None, *, retry_resets: bool = True) -> requests.Response:
         url = path if path.startswith("http") else self.origin + path
         shown = path.split("?", 1)[0] if not path.startswith("http") else "next page"
         headers = {"Authorization": f"Bearer {self._token()}", "Accept": "application/json"}
@@ -103,6 +105,9 @@ class Client:
                     answer = self._session.request(method, url, json=body, headers=headers, timeout=self.timeout_s)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 why = type(exc).__name__
+                if not retry_resets:
+                    raise TargetError(f"integrator.io {method} {shown}: no answer ({why}); not retried, as it may "
+                                      "have been done: the next run finds it again", code="unreachable") from None
             else:
                 if answer.status_code != 429 and answer.status_code not in TRANSIENT:
                     return answer

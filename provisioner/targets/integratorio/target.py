@@ -107,7 +107,7 @@ class IntegratorioTarget:
             if answer.status_code == 404:  # deleted remotely: create it again
                 answer = None
         if answer is None:
-            answer = self.client.call("POST", "/v1/connections", doc)
+            answer = self.client.call("POST", "/v1/connections", doc, retry_resets=False)
             if answer.status_code != 201:
                 raise refused("create", answer)
         elif answer.status_code != 200:
