@@ -60,17 +60,21 @@ def make_plan(
         decrypt=partial(decrypt_declarations, parallelism=parallelism, sops=project_sops(config)),
         targets=targets, allow_delete=allow_delete, root=config.root,
     )
-    plan = result.plan
+    plan, unread = result.plan, {}
     if not result.diagnostics.has_errors and snapshot.records:
         reader = target or target_for(config)
         try:
-            plan, _ = with_remote(plan, reader, snapshot.records)
+            plan, remote = with_remote(plan, reader, snapshot.records)
+            unread = dict(remote.errors)
         finally:
             if target is None:
                 reader.close()
     diagnostics = Diagnostics()
     diagnostics.extend(loaded.diagnostics)
     diagnostics.extend(result.diagnostics)
+    for address, why in sorted(unread.items()):
+        diagnostics.warning("target-unread", f"could not read {address} back from the target: {why}",
+                            hint="the plan shows the files against the state only for it")
     for address, why in sorted(snapshot.tampered.items()):  # left out of the snapshot; the rest is planned
         diagnostics.warning("state-tampered", f"record {address} in the state failed its integrity check ({why})",
                             hint=f"inspect it, then `provisioner state quarantine {address}` or "

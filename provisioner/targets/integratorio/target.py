@@ -152,9 +152,12 @@ class IntegratorioTarget:
 
     @staticmethod
     def _view(doc: Mapping[str, Any], stored: Mapping[str, Any]) -> RemoteView:
+        by = doc.get("lastModifiedBy")  # its format is not documented: a string, or an object with an email/name
+        if isinstance(by, dict):
+            by = by.get("email") or by.get("name") or by.get("_id")
         return RemoteView(remote_id=str(doc.get("_id")), fields=from_remote(doc, stored),
                           external_id=doc.get("externalId"), version=doc.get("lastModified"),
-                          modified_by=doc.get("lastModifiedBy"))
+                          modified_by=str(by) if by else None)
 
     def read_all(self) -> Iterator[RemoteView]:
         for doc in self.client.pages("/v1/connections"):

@@ -91,3 +91,6 @@ def test_plan_apply_plan_again(world: World):
     project.assert_no_secret(*(o.stdout for o in outs), *(o.stderr for o in outs))
     assert MASK not in world.everything_sent()
     assert all(r.authorization == f"Bearer {account.token}" for r in account.requests() if r.path != "/v1/tokenInfo")
+    state_bytes = b"".join(f.read_bytes() for f in (project.root / ".provisioner").glob("state.db*"))
+    assert state_bytes
+    assert account.token.encode() not in state_bytes  # the API token is never stored
