@@ -28,6 +28,9 @@ def drift_command(
     fmt: Annotated[OutputFormat, format_option(*DRIFT_FORMATS)] = OutputFormat.HUMAN,
     no_test: Annotated[bool, typer.Option(
         "--no-test", help="Skip the live tests with the credentials sealed in the state.")] = False,
+    all_remote: Annotated[bool, typer.Option(
+        "--all-remote", help="Also list the remote side's connections that no declaration manages "
+                             "(undeclared-remote; read-back targets only).")] = False,
     paths: PathsArg = None,
     parallelism: ParallelismOpt = DEFAULT_PARALLELISM,
     workspace: WorkspaceOpt = None,
@@ -36,7 +39,7 @@ def drift_command(
     fmt = view.choose(fmt)
     config = load_config(require_project=True)
     report = run_drift(config, names=names or (), paths=paths or (), workspace=workspace, test=not no_test,
-                       parallelism=parallelism)
+                       parallelism=parallelism, all_remote=all_remote)
     locations = declaration_locations(config, paths or ()) if fmt is OutputFormat.GITHUB else {}
     print_drift(report, fmt, locations)
     raise typer.Exit(ExitCode.CHANGES if report.drifted else ExitCode.OK)

@@ -71,13 +71,13 @@ def apply(
                     f"{plan_file} is a plan for workspace {saved.workspace!r}, not {store.workspace!r}",
                     code="stale-plan", hint=f"apply it with --workspace {saved.workspace}")
             run = make_plan(config, store, paths=paths, targets=saved.targets, allow_delete=saved.allow_delete,
-                            parallelism=options.parallelism)
+                            parallelism=options.parallelism, target=options.target)
             ensure_fresh(saved, store.snapshot(), store.history(), run.plan)
             ensure_reviewed(saved, run.plan)
             plan = run.plan  # what the files say, proven equal to what was reviewed; never the file's `after`
         else:
             run = make_plan(config, store, paths=paths, targets=targets, allow_delete=allow_delete,
-                            parallelism=options.parallelism)
+                            parallelism=options.parallelism, target=options.target)
             plan = run.plan
             if not plan.has_changes:
                 return ApplyRun(plan, None, run=run)

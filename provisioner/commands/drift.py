@@ -34,8 +34,11 @@ def _recorded(report: DriftReport) -> list[DriftResult]:
 
 def run_drift(config: ProjectConfig, *, names: Sequence[str] = (), paths: Sequence[Path] = (),
               workspace: str | None = None, test: bool = True,
-              parallelism: int = DEFAULT_PARALLELISM) -> DriftReport:
-    """Check drift and record the run in the state; never decrypts a file, never prints."""
+              parallelism: int = DEFAULT_PARALLELISM, all_remote: bool = False) -> DriftReport:
+    """Check drift and record the run in the state; never decrypts a file, never prints.
+
+    ``all_remote``: also list the remote side's connections that no record made (``undeclared-remote``).
+    """
     if parallelism < 1:
         raise ConfigError("--parallelism must be at least 1")
     started = time.perf_counter()
@@ -49,7 +52,8 @@ def run_drift(config: ProjectConfig, *, names: Sequence[str] = (), paths: Sequen
             picked = [state.records[a] for a in chosen if a in state.records]
             live = (retest_from_state(list(state.records.values()), chosen, store.unseal, parallelism=parallelism)
                     if test else LiveResults())
-            remote = read_remote(target, picked) if not state.tampered else RemoteResults()
+            remote = (read_remote(target, picked, list_undeclared=all_remote) if not state.tampered
+                      else RemoteResults())
             findings = Findings(declarations, state, live, remote, root=config.root)
             notes = [] if target.capabilities.reads_back else [NO_REMOTE.format(name=target.name)]
             notes += [f"could not read {a} back: {why}" for a, why in sorted(remote.errors.items())]

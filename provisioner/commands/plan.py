@@ -14,9 +14,11 @@ from provisioner.diagnostics import Diagnostics
 from provisioner.errors import InvalidInputError, ProvisionerError
 from provisioner.plan.differ import diff
 from provisioner.plan.model import Plan
+from provisioner.plan.remote import with_remote
 from provisioner.secrets.resolve import decrypt_declarations
 from provisioner.secrets.verify import project_sops
 from provisioner.state import Store
+from provisioner.targets import Target, target_for
 
 
 @dataclass
@@ -44,8 +46,12 @@ def make_plan(
     targets: Sequence[str] = (),
     allow_delete: bool = False,
     parallelism: int = DEFAULT_PARALLELISM,
+    target: Target | None = None,
 ) -> PlanRun:
-    """Load and validate the files, read the state, decrypt what changed, and diff."""
+    """Load and validate the files, read the state, decrypt what changed, and diff.
+
+    A target that can be read back (``target``, else provisioner.yaml's) folds in the remote side's changes.
+    """
     loaded = load_valid(config, paths)
     snapshot = store.snapshot()
     _check_targets(targets, loaded.addresses, set(snapshot.records))
@@ -54,13 +60,25 @@ def make_plan(
         decrypt=partial(decrypt_declarations, parallelism=parallelism, sops=project_sops(config)),
         targets=targets, allow_delete=allow_delete, root=config.root,
     )
+    plan, unread = result.plan, {}
+    if not result.diagnostics.has_errors and snapshot.records:
+        reader = target or target_for(config)
+        try:
+            plan, remote = with_remote(plan, reader, snapshot.records)
+            unread = dict(remote.errors)
+        finally:
+            if target is None:
+                reader.close()
     diagnostics = Diagnostics()
     diagnostics.extend(loaded.diagnostics)
     diagnostics.extend(result.diagnostics)
+    for address, why in sorted(unread.items()):
+        diagnostics.warning("target-unread", f"could not read {address} back from the target: {why}",
+                            hint="the plan shows the files against the state only for it")
     for address, why in sorted(snapshot.tampered.items()):  # left out of the snapshot; the rest is planned
         diagnostics.warning("state-tampered", f"record {address} in the state failed its integrity check ({why})",
                             hint=f"inspect it, then `provisioner state quarantine {address}` or "
                                  f"`provisioner state rm {address}`; until then it cannot be applied")
     if diagnostics.has_errors:
         raise InvalidInputError(diagnostics, "cannot plan: the secrets could not be decrypted")
-    return PlanRun(result.plan, diagnostics, result.declarations, result.decrypted_files, tuple(loaded.files))
+    return PlanRun(plan, diagnostics, result.declarations, result.decrypted_files, tuple(loaded.files))

@@ -25,6 +25,9 @@ class RemoteFinding:
     status: DriftStatus
     fields: tuple[str, ...] = ()
     detail: str | None = None
+    remote: Mapping[str, object] = field(default_factory=dict)  # the remote values of ``fields`` (never a secret)
+    by: str | None = None  # who changed it remotely, at which version (when the target says)
+    at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def _differences(record: Record, view: RemoteView) -> tuple[str, ...]:
     return tuple(sorted(p for p in remote if stored.get(p) != remote[p]))
 
 
-def read_remote(target: Target, records: Sequence[Record]) -> RemoteResults:
+def read_remote(target: Target, records: Sequence[Record], *, list_undeclared: bool = True) -> RemoteResults:
     if not target.capabilities.reads_back:
         return RemoteResults()
     findings: dict[str, RemoteFinding] = {}
@@ -60,8 +63,13 @@ def read_remote(target: Target, records: Sequence[Record]) -> RemoteResults:
         changed = _differences(record, view)
         if changed:
             who = f" by {view.modified_by}" if view.modified_by else ""
+            remote = flatten(view.fields)
             findings[record.address] = RemoteFinding(DriftStatus.MODIFIED_REMOTELY, changed,
-                                                     detail=f"changed on the remote side{who}")
+                                                     detail=f"changed on the remote side{who}",
+                                                     remote={p: remote[p] for p in changed}, by=view.modified_by,
+                                                     at=view.version)
+    if not list_undeclared:
+        return RemoteResults(findings, (), errors, read=True)
     try:
         undeclared = tuple(v for v in target.read_all() if v.remote_id not in known_ids)
     except TargetError as exc:

@@ -1,7 +1,7 @@
 """Checks of secret values, once decrypted: what validation cannot see in ENC[...] text.
 
 Generic, for every kind and application:
-- an empty (or blank) secret is an error;
+- an empty (or blank) secret is an error, and so is the placeholder ``import --from-target`` writes;
 - a secret with leading or trailing whitespace is a warning (a copy-paste slip);
 - an RSA private key (``consumerPrivateKey``) must parse as an unencrypted PEM RSA key; under 2048 bits warns.
 Then each connection's application checks its own (``Application.check_secrets``: Magento's
@@ -23,6 +23,8 @@ from provisioner.declarations.models import Connection, secret_paths
 from provisioner.diagnostics import Diagnostics, SourceRange
 
 MIN_RSA_BITS = 2048
+# What `import --from-target` writes where a secret cannot be read back (integrator.io masks it).
+PLACEHOLDER = "SET-THIS-SECRET"
 _PRIVATE_KEY_FIELD = "consumerPrivateKey"
 
 
@@ -42,6 +44,10 @@ def load_rsa_key(pem: str) -> RSAPrivateKey | tuple[str, str]:
 def _check_value(path: str, value: str, source: SourceRange, diagnostics: Diagnostics) -> bool:
     if not value.strip():
         diagnostics.error("secret.empty", f"{path} is empty", hint="set the value with `sops edit`", source=source)
+        return False
+    if value == PLACEHOLDER:
+        diagnostics.error("secret.placeholder", f"{path}: set this secret (import could not read it back)",
+                          hint="set the value with `provisioner secrets edit FILE`", source=source)
         return False
     if value != value.strip() and not path.endswith(_PRIVATE_KEY_FIELD):
         diagnostics.warning(

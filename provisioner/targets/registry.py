@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from provisioner.errors import ConfigError
-from provisioner.targets import local
+from provisioner.targets import integratorio, local
 from provisioner.targets.base import Target
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # type -> factory(options without "type", where the settings came from) -> Target; building one does no I/O
 # beyond reading the environment (a REST target checks its API token only in ``prepare``).
 Factory = Callable[[Mapping[str, Any], str], Target]
-TARGETS: Mapping[str, Factory] = {local.NAME: local.from_settings}
+TARGETS: Mapping[str, Factory] = {local.NAME: local.from_settings, integratorio.NAME: integratorio.from_settings}
 DEFAULT_TARGET: Mapping[str, Any] = {"type": local.NAME}
 
 

@@ -29,9 +29,9 @@ def test_no_settings_file_means_the_local_target(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "hint"), [
-    ("target: locl\n", "did you mean 'local'? known target types: local"),
-    ("target: {type: lokal}\n", "did you mean 'local'? known target types: local"),
-    ("target: {type: salesforce}\n", "known target types: local"),
+    ("target: locl\n", "did you mean 'local'? known target types: integratorio, local"),
+    ("target: {type: lokal}\n", "did you mean 'local'? known target types: integratorio, local"),
+    ("target: {type: salesforce}\n", "known target types: integratorio, local"),
 ])
 def test_an_unknown_type_is_a_config_error_with_a_suggestion(tmp_path, text, hint):
     with pytest.raises(ConfigError) as caught:
