@@ -167,3 +167,17 @@ def test_encrypt_a_new_plaintext_file_with_the_repository_rules(repo, cli):
     assert done.returncode == 0, done.stderr + done.stdout
     _no_leak(done, new, Path(env["TMPDIR"]))
     assert cli(["validate", "--decrypt"], cwd=project, env=env).returncode == 0
+
+
+@pytest.mark.parametrize("command", [["edit", EXAMPLE], ["rotate", "--all"]])  # both decrypt every value
+def test_a_value_in_clear_that_sops_quotes_never_reaches_the_output(repo, cli, command):
+    """sops names a value it cannot decrypt in its error message; provisioner shows what to do instead."""
+    project, env = repo
+    path = project / EXAMPLE
+    path.write_text("".join(
+        line.split("tokenSecret:")[0] + f"tokenSecret: {CANARY}\n" if "tokenSecret: ENC" in line else line
+        for line in path.read_text().splitlines(keepends=True)))
+    done = cli(["secrets", *command], cwd=project, env={**env, "EDITOR": "true"})
+    assert done.returncode == 1
+    assert "provisioner secrets encrypt" in done.stdout, done.stdout
+    _no_leak(done, Path(env["TMPDIR"]))
