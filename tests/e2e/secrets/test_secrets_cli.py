@@ -119,11 +119,18 @@ def test_updatekeys_all_adds_a_new_recipient_and_rotate_changes_the_data_key(rep
     assert again.returncode == 0 and "unchanged" in again.stdout
 
     before = (project / EXAMPLE).read_text()
-    rotated = cli(["secrets", "rotate", "--all", "--format", "json"], cwd=project, env=env)
+    spy, log = write_argv_spy(tmp_path / "spy")
+    rotated = cli(["secrets", "rotate", "--all", "--format", "json"], cwd=project, env={**env, "SOPS_BIN": str(spy)})
     assert rotated.returncode == 0, rotated.stderr + rotated.stdout
     assert [f["status"] for f in json.loads(rotated.stdout)["files"]] == ["rotated"]
     after = (project / EXAMPLE).read_text()
     assert after != before and _decrypt(project, env) == plain
+    values = [line.split(": ", 1)[1] for line in plain.splitlines()
+              if line.strip().startswith(("consumerSecret:", "accessToken:", "tokenSecret:"))]
+    calls = log.read_text()
+    assert len(values) == 3 and "rotate" in calls
+    assert not any(v in calls or v in rotated.stdout + rotated.stderr for v in values)  # argv, env, output
+    assert "PROVISIONER_STATE_KEY" not in calls.split("--- env", 1)[1]
 
 
 def test_updatekeys_needs_files_or_all(repo, cli):
