@@ -11,9 +11,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from provisioner.commands.secrets_files import SOPS_REASONS, FileOutcome, SecretsResult, project_sops
+from provisioner.commands.secrets_files import FileOutcome, SecretsResult, project_sops, sops_reason
 from provisioner.config import ProjectConfig
-from provisioner.secrets.scrub import first_line
 
 EDITOR_VARIABLES = ("SOPS_EDITOR", "EDITOR", "VISUAL", "TERM", "COLORTERM", "LINES", "COLUMNS")
 SOPS_UNCHANGED = 200  # sops: "File has not changed, exiting."
@@ -34,7 +33,7 @@ def edit_secrets(config: ProjectConfig, file: Path) -> SecretsResult:
     elif done.returncode == 0:
         result.files.append(FileOutcome(path, "edited", "re-encrypted with the repository's recipients"))
     else:
-        reason = SOPS_REASONS.get(done.returncode) or first_line(done.stderr)
+        reason = sops_reason(done.returncode, done.stderr, path)
         result.files.append(FileOutcome(path, "failed", reason, done.returncode))
     return result
 

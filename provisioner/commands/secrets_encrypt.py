@@ -25,17 +25,16 @@ from ruamel.yaml.error import YAMLError
 
 from provisioner.applications.registry import secret_field_names
 from provisioner.commands.secrets_files import (
-    SOPS_REASONS,
     FileOutcome,
     SecretsResult,
     Status,
     is_encrypted,
     project_sops,
+    sops_reason,
 )
 from provisioner.config import ProjectConfig
 from provisioner.errors import SecretsError
 from provisioner.files import write_file
-from provisioner.secrets.scrub import first_line
 from provisioner.secrets.sops import Sops
 
 _ENC = re.compile(r"^ENC\[[A-Z0-9_]+,data:")
@@ -73,7 +72,7 @@ def _partly_plain(sops: Sops, text: str, root: Path) -> tuple[str | None, str]:
     done = sops.run(["decrypt", "--ignore-mac", "--input-type", "yaml", "--output-type", "yaml"],
                     stdin=_dump(documents).encode("utf-8"), cwd=root)
     if done.returncode != 0:
-        return None, SOPS_REASONS.get(done.returncode) or first_line(done.stderr)
+        return None, sops_reason(done.returncode, done.stderr, Path("FILE"))
     decrypted = list(YAML(typ="rt").load_all(done.stdout.decode("utf-8")))
     for doc, path, position, value in plain:
         node = decrypted[doc]

@@ -7,6 +7,8 @@ when no SOPS_AGE_* variable is set) and the allow-listed environment: no PATH en
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from provisioner.config import ProjectConfig
 from provisioner.declarations.discovery import discover_files
 from provisioner.diagnostics import Diagnostics
 from provisioner.errors import ConfigError
+from provisioner.secrets.scrub import first_line
 from provisioner.secrets.sops import Sops
 
 Status = Literal["edited", "unchanged", "updated", "rotated", "encrypted", "failed"]
@@ -28,6 +31,16 @@ SOPS_REASONS = {
     100: "no such file",
     203: "the file holds a top-level `sops` entry but is not a sops file",
 }
+# sops quotes a value it cannot decrypt ("Input string VALUE does not match sops' data format"): that value
+# is a secret set in clear, so the message is replaced, never shown.
+_QUOTED_VALUE = re.compile(r"Input string .* does not match sops' data format", re.DOTALL)
+
+
+def sops_reason(returncode: int, stderr: str, path: Path) -> str:
+    """Why sops failed on ``path``, from its exit code, or its first stderr line — never a value it quoted."""
+    if _QUOTED_VALUE.search(stderr):
+        return f"a secret field holds a value in clear: provisioner secrets encrypt {shlex.quote(str(path))}"
+    return SOPS_REASONS.get(returncode) or first_line(_QUOTED_VALUE.sub("(a value)", stderr))
 
 
 @dataclass(frozen=True)

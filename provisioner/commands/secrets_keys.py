@@ -12,15 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from provisioner.commands.secrets_files import (
-    SOPS_REASONS,
     FileOutcome,
     SecretsResult,
     Status,
     chosen_files,
     project_sops,
+    sops_reason,
 )
 from provisioner.config import ProjectConfig
-from provisioner.secrets.scrub import first_line
 
 _ARGS = {"updatekeys": ["updatekeys", "--yes"], "rotate": ["rotate", "--in-place"]}
 _DONE: dict[str, Status] = {"updatekeys": "updated", "rotate": "rotated"}
@@ -37,7 +36,7 @@ def run_key_command(config: ProjectConfig, command: str, files: Sequence[Path] =
         before = path.read_bytes() if path.is_file() else None
         done = sops.run([*_ARGS[command], str(path)], cwd=config.root)
         if done.returncode != 0:
-            reason = SOPS_REASONS.get(done.returncode) or first_line(done.stderr)
+            reason = sops_reason(done.returncode, done.stderr, path)
             result.files.append(FileOutcome(path, "failed", reason, done.returncode))
         elif before == path.read_bytes():
             result.files.append(FileOutcome(path, "unchanged", "already encrypted for these recipients"))

@@ -106,9 +106,9 @@ def test_schema_prints_and_writes_the_published_schemas(cli: Cli, repo_root: Pat
     assert done.returncode == 0
     assert json.loads(done.stdout) == json.loads((repo_root / "schemas" / "connection.schema.json").read_text())
     both = json.loads(cli(["schema"], cwd=tmp_path).stdout)
-    assert sorted(both) == ["agent.schema.json", "connection.schema.json"]
+    assert sorted(both) == ["agent.schema.json", "connection.schema.json", "provisioner.schema.json"]
     done = cli(["schema", "--out", "out"], cwd=tmp_path)
     assert done.returncode == 0
-    for name in ("connection", "agent"):
+    for name in ("connection", "agent", "provisioner"):
         written = (tmp_path / "out" / f"{name}.schema.json").read_text()
         assert written == (repo_root / "schemas" / f"{name}.schema.json").read_text()

@@ -76,6 +76,10 @@ def test_every_json_document_has_snake_case_keys_and_a_format_version(tmp_path, 
         "schema": run("schema"),
         "schema out": run("schema", "--out", str(tmp_path / "schemas")),
         "init": run("init", str(tmp_path / "fresh"), "--age-recipient", project.age_key.recipient),
+        "init sandbox": run("init", str(tmp_path / "sandboxed"), "--age-recipient", project.age_key.recipient,
+                            "--sandbox"),
+        "secrets updatekeys": run("secrets", "updatekeys", "--all"),
+        "secrets rotate": run("secrets", "rotate", "connections/shop.yaml"),
     }
     plan_file = json.loads((project.root / "plan.json").read_text(encoding="utf-8"))
     assert bad_keys(plan_file) == [] and plan_file["format_version"] == 1
@@ -103,6 +107,8 @@ def test_every_json_document_has_snake_case_keys_and_a_format_version(tmp_path, 
     assert documents["show"]["stale"] is True and documents["call"]["status"] == 200
     assert documents["call refused"]["error"]["code"] == "call-refused"
     assert {s["name"] for s in documents["schema"]["schemas"]} == {"connection", "agent", "provisioner"}
+    assert documents["secrets rotate"]["files"][0]["status"] == "rotated"
+    assert documents["init sandbox"]["sandbox_command"].startswith("provisioner sandbox --integrations ")
 
 
 def test_a_0_1_record_presents_its_last_test_in_snake_case():

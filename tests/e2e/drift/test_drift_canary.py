@@ -45,7 +45,7 @@ def test_no_secret_in_any_drift_output(project):
         texts += [error.stdout, error.stderr]
     markdown, github = texts[4], texts[6]
     assert "| failing | `connection.shop` |" in markdown and "Access token has been revoked" in markdown
-    assert "::error file=connections/shop.yaml,title=drift%3A failing connection.shop::" in github
+    assert "::error file=connections/shop.yaml,line=4,col=5,title=drift%3A failing connection.shop::" in github
     project.assert_no_secret(*texts)
     with project.store() as store:
         project.assert_no_secret(repr(store.drift_runs()), repr(store.last_drift()))

@@ -119,11 +119,18 @@ def test_updatekeys_all_adds_a_new_recipient_and_rotate_changes_the_data_key(rep
     assert again.returncode == 0 and "unchanged" in again.stdout
 
     before = (project / EXAMPLE).read_text()
-    rotated = cli(["secrets", "rotate", "--all", "--format", "json"], cwd=project, env=env)
+    spy, log = write_argv_spy(tmp_path / "spy")
+    rotated = cli(["secrets", "rotate", "--all", "--format", "json"], cwd=project, env={**env, "SOPS_BIN": str(spy)})
     assert rotated.returncode == 0, rotated.stderr + rotated.stdout
     assert [f["status"] for f in json.loads(rotated.stdout)["files"]] == ["rotated"]
     after = (project / EXAMPLE).read_text()
     assert after != before and _decrypt(project, env) == plain
+    values = [line.split(": ", 1)[1] for line in plain.splitlines()
+              if line.strip().startswith(("consumerSecret:", "accessToken:", "tokenSecret:"))]
+    calls = log.read_text()
+    assert len(values) == 3 and "rotate" in calls
+    assert not any(v in calls or v in rotated.stdout + rotated.stderr for v in values)  # argv, env, output
+    assert "PROVISIONER_STATE_KEY" not in calls.split("--- env", 1)[1]
 
 
 def test_updatekeys_needs_files_or_all(repo, cli):
@@ -167,3 +174,17 @@ def test_encrypt_a_new_plaintext_file_with_the_repository_rules(repo, cli):
     assert done.returncode == 0, done.stderr + done.stdout
     _no_leak(done, new, Path(env["TMPDIR"]))
     assert cli(["validate", "--decrypt"], cwd=project, env=env).returncode == 0
+
+
+@pytest.mark.parametrize("command", [["edit", EXAMPLE], ["rotate", "--all"]])  # both decrypt every value
+def test_a_value_in_clear_that_sops_quotes_never_reaches_the_output(repo, cli, command):
+    """sops names a value it cannot decrypt in its error message; provisioner shows what to do instead."""
+    project, env = repo
+    path = project / EXAMPLE
+    path.write_text("".join(
+        line.split("tokenSecret:")[0] + f"tokenSecret: {CANARY}\n" if "tokenSecret: ENC" in line else line
+        for line in path.read_text().splitlines(keepends=True)))
+    done = cli(["secrets", *command], cwd=project, env={**env, "EDITOR": "true"})
+    assert done.returncode == 1
+    assert "provisioner secrets encrypt" in done.stdout, done.stdout
+    _no_leak(done, Path(env["TMPDIR"]))
