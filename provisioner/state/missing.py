@@ -7,7 +7,7 @@ lineage ``""`` and serial 0 — "made before the workspace existed" to the stale
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Self
 
@@ -106,7 +106,7 @@ class EmptyStore:
     def unlock(self, lock_id: str, *, actor: str) -> None:
         raise self._refuse()
 
-    def rekey(self, new_key: bytes, *, actor: str) -> None:
+    def rekey(self, new_key: bytes, *, actor: str, progress: Callable[[str], None] | None = None) -> None:
         raise self._refuse()
 
     def close(self) -> None:
