@@ -17,7 +17,7 @@ is taken over at once), and with the new key ``plan`` opens the state and finds 
 
 There is one kill point per run: ``CONNECTIONS + 6`` points, 20 by default (14 records) and 100 with
 ``PROVISIONER_LONG=1`` (94 records), every one of them on SQLite; on PostgreSQL 5 spread over the
-run by default, every point in the long mode.
+run by default, 25 in the long mode.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ POINTS = ("opened:1", "locked:1", "rekey-verified:1", *(f"rekey-resealed:{k}" fo
           "rekey-written:1", "rekey-committed:1", "released:1")
 COMMITTED = frozenset({"rekey-committed:1", "released:1"})  # killed here: the new key rules
 UNLEASED = frozenset({"opened:1", "released:1"})  # killed here: no lease left behind
-RUNS = {"sqlite": len(POINTS), "postgresql": len(POINTS) if LONG else 5}
+RUNS = {"sqlite": len(POINTS), "postgresql": 25 if LONG else 5}
 WORKERS = 2  # crash runs at once (each on its own copy of the state)
 HANG_GUARD = 180  # seconds: only so that a broken run fails instead of hanging; never a measurement
 
