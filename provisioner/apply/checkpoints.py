@@ -1,7 +1,7 @@
-"""Named points of an apply run, where a crash test can halt the process to kill it exactly there.
+"""Named points of an apply (or ``state rekey``) run, where a crash test can halt the process to kill it.
 
-A test hook, off unless ``PROVISIONER_TEST_HALT_AT`` is set (as ``PROVISIONER_TEST_REKEY_PAUSE`` is
-for rekey). With ``PROVISIONER_TEST_HALT_AT=after-commit:3`` the run halts the third time it reaches
+A test hook, off unless ``PROVISIONER_TEST_HALT_AT`` is set. With
+``PROVISIONER_TEST_HALT_AT=after-commit:3`` the run halts the third time it reaches
 ``after-commit``: it writes one line, ``halted after-commit:3``, to the file descriptor named by
 ``PROVISIONER_TEST_HALT_FD`` (a pipe the test reads) and waits there until it is killed, a signal
 handler raises, ``resume`` is set (as the Ctrl-C handler sets the run's stop event), or — when
@@ -19,6 +19,11 @@ The points, in the order one run reaches them (all on the thread that commits):
 - ``before-delete`` / ``after-delete``: the target deleted it (before), the state record went (after)
 - ``finished``: every item done; the lease is still held
 - ``released``: the lease is released; the report is not yet printed
+
+``state rekey`` (commands/state_admin.py, state/sql_store.py) reaches ``opened``, ``locked``, then, inside
+its one transaction, ``rekey-verified`` (every record and the history verified under the old key),
+``rekey-resealed`` once per record, ``rekey-written`` (all written, not committed); then
+``rekey-committed`` (the new key rules; the lease is still held) and ``released``.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ ENV_HALT_FD = "PROVISIONER_TEST_HALT_FD"
 ENV_RESUME_FD = "PROVISIONER_TEST_RESUME_FD"
 POINTS = ("opened", "locked", "started", "before-commit", "after-commit", "before-delete", "after-delete",
           "finished", "released")
+REKEY_POINTS = ("opened", "locked", "rekey-verified", "rekey-resealed", "rekey-written", "rekey-committed", "released")
 
 _reached: Counter[str] = Counter()
 _lock = threading.Lock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from provisioner.apply.checkpoints import checkpoint
 from provisioner.commands.state_open import open_project_store, resolve_address
 from provisioner.config import ProjectConfig
 from provisioner.secrets.keys import read_key_file
@@ -36,8 +37,12 @@ def rekey_state(config: ProjectConfig, new_key_file: Path, *, lock_timeout: floa
     """Re-seal the workspace under the key in ``new_key_file`` (read from a file: never from argv)."""
     new_key = read_key_file(new_key_file)
     with open_project_store(config, workspace) as store:
+        checkpoint("opened")
         with store.lock("rekey", timeout=lock_timeout):
-            store.rekey(new_key, actor=holder_description())
+            checkpoint("locked")
+            store.rekey(new_key, actor=holder_description(), progress=checkpoint)
+            checkpoint("rekey-committed")
+        checkpoint("released")
         snap = store.snapshot()
         return StateRekeyResult(store.workspace, len(snap.records), snap.serial, new_key_file)
 

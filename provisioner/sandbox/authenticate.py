@@ -174,7 +174,10 @@ class Authenticator:
             if not integration.public_key:
                 return False
             public_key = load_public_key(integration.public_key)
-        base = signature_base_string(method, url, p)
+        try:
+            base = signature_base_string(method, url, p)
+        except ValueError:  # not a URL (a port out of range, a broken IPv6 literal): nothing can verify
+            return False
         return verify_signature(
             signature_method, base, p["oauth_signature"],
             consumer_secret=integration.consumer_secret.get_secret_value(),

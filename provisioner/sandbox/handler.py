@@ -22,6 +22,44 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("provisioner.sandbox")
 MAX_BODY = 1024 * 1024
+BAD_REQUEST_HTML = (
+    "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head><title>400 Bad Request</title></head>"
+    "<body><h1>Bad Request</h1><p>Your browser sent a request that this server could not understand.</p>"
+    "</body></html>\n"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` for a log line: every character that is not printable as an escape (no forged lines)."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+def request_target(target: str) -> str:
+    """The origin form (path and query) of a request target: ``/rest/V1/x?q``, also from an absolute URL."""
+    if target.startswith("/"):
+        return target.split("#", 1)[0]
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "http://[::1/...": not a URL
+        return ""
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "") if parts.scheme else ""
+
+
+def request_path(target: str) -> str:
+    """The path of a request target, without its query (``//x`` is a path here, not a host)."""
+    return request_target(target).split("?", 1)[0]
+
+
+def valid_authority(authority: str) -> bool:
+    """Whether a ``Host`` header is a host with an optional port (as Apache checks it before anything)."""
+    if not authority or not authority.isascii() or not authority.isprintable() or any(c in authority for c in "/?#@ "):
+        return False
+    try:
+        parts = urlsplit(f"//{authority}")
+        _ = parts.port
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 class SandboxHandler(BaseHTTPRequestHandler):
@@ -36,8 +74,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         """http.server's own access log would print the request line, query and all: silenced."""
 
     def _log(self, status: int | str, consumer_key: str | None) -> None:
-        path = urlsplit(self.path).path
-        log.info("%s %s %s consumer=%s", self.command, path, status, consumer_key or "-")
+        log.info("%s %s %s consumer=%s", printable(self.command), printable(request_path(self.path)), status,
+                 printable(consumer_key or "-"))
 
     def _send(self, status: int, body: bytes, content_type: str, consumer_key: str | None) -> None:
         self._log(status, consumer_key)  # before the answer: a client that has it can rely on the log line
@@ -66,18 +104,30 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return True
         return False
 
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+    def _read_body(self) -> bytes | None:
+        """The body (at most ``MAX_BODY``), or None when ``Content-Length`` is not a length."""
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isascii() or not declared.isdigit():
+            return None
+        length = int(declared[:12])  # more than a terabyte: read the cap, as for any long body
         return self.rfile.read(min(length, MAX_BODY)) if length > 0 else b""
 
+    def _bad_request(self) -> None:
+        """Apache's answer to a request it cannot parse (a bad Content-Length or Host): 400, then close."""
+        self.close_connection = True
+        self._send(400, BAD_REQUEST_HTML.encode(), "text/html; charset=iso-8859-1", None)
+
     def _handle(self) -> None:
-        self._read_body()
+        authority = self.headers.get("Host") or self.server.state.authority
+        if self._read_body() is None or not valid_authority(authority) or not request_target(self.path):
+            self._bad_request()
+            return
         state = self.server.state
         if state.latency_ms:
             time.sleep(state.latency_ms / 1000)
         if self._apply_faults(state.faults, None):
             return
-        path = urlsplit(self.path).path
+        path = request_path(self.path)
         if not (path == "/rest" or path.startswith("/rest/")):
             status, page = html_page(path)
             self._send(status, page.encode(), "text/html; charset=UTF-8", None)
@@ -86,7 +136,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if route is None or self.command not in ("GET", "HEAD"):
             self._send_json(404, error_body(me.NO_ROUTE))
             return
-        url = f"{state.scheme}://{self.headers.get('Host') or state.authority}{self.path}"
+        url = f"{state.scheme}://{authority}{request_target(self.path)}"
         caller = state.authenticator.identify(self.command, url, self.headers.get("Authorization"))
         if caller.error is not None:
             self._send_json(*caller.error, consumer_key=caller.consumer_key)

@@ -83,7 +83,8 @@ def signature_base_string(
     pairs += [(k, v) for k, v in oauth_params.items() if k not in ("oauth_signature", "realm")]
     encoded = sorted((percent_encode(k), percent_encode(v)) for k, v in pairs)
     normalized = "&".join(f"{k}={v}" for k, v in encoded)
-    return "&".join((method.upper(), percent_encode(base_string_uri(url)), percent_encode(normalized)))
+    # §3.4.1.1: the method in upper case, "encoded (Section 3.6)" — a custom method may be any token
+    return "&".join((percent_encode(method.upper()), percent_encode(base_string_uri(url)), percent_encode(normalized)))
 
 
 def plaintext_signature(consumer_secret: str, token_secret: str) -> str:

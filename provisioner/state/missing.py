@@ -7,7 +7,7 @@ lineage ``""`` and serial 0 — "made before the workspace existed" to the stale
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 
 from provisioner.errors import StateError
@@ -96,6 +96,6 @@ class EmptyStore(StoreContext):
     def unlock(self, lock_id: str, *, actor: str) -> None:
         raise self._refuse()
 
-    def rekey(self, new_key: bytes, *, actor: str) -> None:
+    def rekey(self, new_key: bytes, *, actor: str, progress: Callable[[str], None] | None = None) -> None:
         raise self._refuse()
 

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 
@@ -262,9 +262,10 @@ class SqlStore(StoreContext):
             w.log("unlock", None, actor=actor,
                   detail=f"released lock {lock_id} of {lease.holder} for '{lease.operation}'")
 
-    def rekey(self, new_key: bytes, *, actor: str) -> None:
+    def rekey(self, new_key: bytes, *, actor: str, progress: Callable[[str], None] | None = None) -> None:
         new = Keys.derive(new_key)
         pause = float(os.environ.get(_REKEY_PAUSE_ENV) or 0)
+        mark = progress or (lambda point: None)
         with self._write() as w:
             rows = [codec.StoredRecord.from_row(r)
                     for r in w.tx.all(_SELECT_RECORD + " ORDER BY address", (self._workspace,))]
@@ -274,17 +275,20 @@ class SqlStore(StoreContext):
                                       f"{bad[sorted(bad)[0]]}; quarantine or remove every tampered record "
                                       f"({', '.join(sorted(bad))}) before a rekey")
             history.verify(w.tx, self._keys.chain.history, self._backend.dialect, self._workspace, w.chain.history)
+            mark("rekey-verified")
             for stored in rows:
                 fresh = codec.reseal(self._keys.state, new.state, self._workspace, w.lineage, stored)
                 w.tx.execute(_RESEAL_RECORD, (fresh.sealed, fresh.fingerprints, fresh.format_version, fresh.mac,
                                               self._workspace, fresh.address))
                 w.chain = w.chain.with_record(fresh.address, fresh.serial, fresh.mac)
+                mark("rekey-resealed")
                 if pause:
                     time.sleep(pause)
             # The rows so far were chained under the old key: they become the new chain's base.
             w.keys = new
             w.chain = replace(w.chain, history=history.rebase(w.tx, self._workspace))
             w.log("rekey", None, actor=actor, detail=f"re-sealed {len(rows)} records under a new key")
+            mark("rekey-written")  # everything written; the commit follows (w.finish, then the transaction's end)
         self._keys = new
 
     def close(self) -> None:

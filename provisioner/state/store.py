@@ -6,7 +6,7 @@ A store is a context manager: ``with open_store(url, workspace=..., key=...) as 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, Self
 
@@ -84,8 +84,10 @@ class Store(Protocol):
 
     def unlock(self, lock_id: str, *, actor: str) -> None: ...
 
-    def rekey(self, new_key: bytes, *, actor: str) -> None:
-        """Re-seal every secret and re-MAC every record under ``new_key``, atomically."""
+    def rekey(self, new_key: bytes, *, actor: str, progress: Callable[[str], None] | None = None) -> None:
+        """Re-seal every secret and re-MAC every record under ``new_key``, atomically. ``progress`` is
+        called with ``rekey-verified``, ``rekey-resealed`` (once per record) and ``rekey-written`` (all
+        written, not yet committed): the crash tests' kill points (provisioner/apply/checkpoints.py)."""
         ...
 
     def close(self) -> None: ...
