@@ -172,7 +172,9 @@ class LeakScanner:
                 at = chunk.find(gram)
                 while at != -1:
                     for form, label, encoding in self._by_prefix[gram]:
-                        if low.startswith(form, start + at):
-                            found.setdefault((label, encoding), Finding(where, label, encoding, start + at))
+                        seen = found.get((label, encoding))
+                        if low.startswith(form, start + at) and (seen is None or start + at < seen.offset):
+                            # the earliest occurrence, whatever order the set of grams is walked in
+                            found[(label, encoding)] = Finding(where, label, encoding, start + at)
                     at = chunk.find(gram, at + 1)
-        return sorted(found.values(), key=lambda f: f.offset)
+        return sorted(found.values(), key=lambda f: (f.offset, f.label, f.encoding))
