@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import base64
 import os
+import select
 import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from provisioner.apply.checkpoints import ENV_HALT_AT, ENV_HALT_FD
 from provisioner.secrets.sops import Sops
 from provisioner.secrets.sops_config import sops_config_text
 from provisioner.state import Store, open_store
@@ -90,6 +92,27 @@ def start_cli(project: CrashProject, state_url: str, *args: str,
         [sys.executable, "-m", "provisioner", *args], cwd=project.root, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, pass_fds=pass_fds,
     )
+
+
+def start_halted(project: CrashProject, state_url: str, point: str, *args: str,
+                 hang_guard: float = 180) -> subprocess.Popen[str]:
+    """``provisioner ARGS`` halted at the checkpoint ``point`` (``provisioner.apply.checkpoints``): returns once
+    the child has said so, so a signal sent now lands exactly there. ``hang_guard`` only turns a broken run into a
+    failure instead of a hang; it is never a measurement."""
+    read_end, write_end = os.pipe()
+    try:
+        child = start_cli(project, state_url, *args, pass_fds=(write_end,),
+                          extra_env={ENV_HALT_AT: point, ENV_HALT_FD: str(write_end)})
+    finally:
+        os.close(write_end)  # the child's copy is the only one left: EOF when it exits without halting
+    with os.fdopen(read_end, "rb") as announcements:
+        ready, _, _ = select.select([announcements], [], [], hang_guard)
+        line = announcements.readline() if ready else b""
+    if line != f"halted {point}\n".encode():
+        child.kill()
+        out, err = child.communicate()
+        raise AssertionError(f"`{' '.join(args[:2])}` never halted at {point} (exit {child.returncode}): {out}\n{err}")
+    return child
 
 
 def opened_store(project: CrashProject, state_url: str) -> Store:

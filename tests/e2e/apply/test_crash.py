@@ -19,7 +19,6 @@ SQLite and every point on PostgreSQL (default 5).
 from __future__ import annotations
 
 import os
-import select
 import signal
 import subprocess
 from collections.abc import Callable, Iterator
@@ -29,10 +28,10 @@ from pathlib import Path
 
 import pytest
 
-from provisioner.apply.checkpoints import ENV_HALT_AT, ENV_HALT_FD
 from provisioner.sandbox import SandboxConfig, running_sandbox
 from provisioner.state.records import HistoryEntry, LockInfo
-from tests.support.crash_project import CrashProject, check_consistent, make_project, opened_store, run, start_cli
+from tests.support.crash_project import CrashProject, check_consistent, make_project, opened_store, run
+from tests.support.crash_project import start_halted as halted
 from tests.support.magento import Creds
 from tests.support.sops import make_age_key
 
@@ -91,21 +90,8 @@ def backend(url: str) -> str:
 
 
 def start_halted(project: CrashProject, url: str, point: str, parallelism: int = PARALLELISM) -> subprocess.Popen[str]:
-    """An apply halted at ``point``: returns once it has said so, so a signal sent now lands exactly there."""
-    read_end, write_end = os.pipe()
-    try:
-        child = start_cli(project, url, *apply_args(parallelism), pass_fds=(write_end,),
-                          extra_env={ENV_HALT_AT: point, ENV_HALT_FD: str(write_end)})
-    finally:
-        os.close(write_end)  # the child's copy is the only one left: EOF when it exits without halting
-    with os.fdopen(read_end, "rb") as announcements:
-        ready, _, _ = select.select([announcements], [], [], HANG_GUARD)
-        line = announcements.readline() if ready else b""
-    if line != f"halted {point}\n".encode():
-        child.kill()
-        out, err = child.communicate()
-        raise AssertionError(f"the apply never halted at {point} (exit {child.returncode}): {out}\n{err}")
-    return child
+    """An apply halted at ``point``."""
+    return halted(project, url, point, *apply_args(parallelism), hang_guard=HANG_GUARD)
 
 
 @dataclass

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -36,11 +35,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from provisioner.apply.checkpoints import ENV_HALT_AT, ENV_HALT_FD
 from provisioner.errors import StateError
 from provisioner.sandbox import SandboxConfig, running_sandbox
 from provisioner.state import open_store
-from tests.support.crash_project import CrashProject, make_project, run, start_cli
+from tests.support.crash_project import CrashProject, make_project, run
+from tests.support.crash_project import start_halted as halted
 from tests.support.magento import Creds
 from tests.support.sops import make_age_key
 
@@ -151,21 +150,8 @@ def rekey_args(seed: Seed) -> tuple[str, ...]:
 
 
 def start_halted(seed: Seed, url: str, point: str) -> subprocess.Popen[str]:
-    """A rekey halted at ``point``: returns once it has said so, so a signal sent now lands exactly there."""
-    read_end, write_end = os.pipe()
-    try:
-        child = start_cli(seed.project, url, *rekey_args(seed), pass_fds=(write_end,),
-                          extra_env={ENV_HALT_AT: point, ENV_HALT_FD: str(write_end)})
-    finally:
-        os.close(write_end)  # the child's copy is the only one left: EOF when it exits without halting
-    with os.fdopen(read_end, "rb") as announcements:
-        ready, _, _ = select.select([announcements], [], [], HANG_GUARD)
-        line = announcements.readline() if ready else b""
-    if line != f"halted {point}\n".encode():
-        child.kill()
-        out, err = child.communicate()
-        raise AssertionError(f"the rekey never halted at {point} (exit {child.returncode}): {out}\n{err}")
-    return child
+    """A rekey halted at ``point``."""
+    return halted(seed.project, url, point, *rekey_args(seed), hang_guard=HANG_GUARD)
 
 
 @dataclass
