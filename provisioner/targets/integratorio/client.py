@@ -22,6 +22,7 @@ from typing import Any
 
 import requests
 
+from provisioner.probe.redact import Redactor
 from provisioner.targets.base import TargetError
 from provisioner.targets.integratorio.config import TOKEN_ENV
 
@@ -44,11 +45,16 @@ def _error_entries(answer: requests.Response) -> list[Mapping[str, Any]]:
     return []
 
 
-def describe(answer: requests.Response) -> str:
-    """The remote errors as one line (code and field; the message is the API's own text, no secret of ours)."""
+MESSAGE_LIMIT = 500  # characters of remote text shown, counted after redaction
+
+
+def describe(answer: requests.Response, redactor: Redactor) -> str:
+    """The remote errors as one line: code, field and the API's own message — server text, so it is
+    stripped of control characters and redacted over every encoding of every secret the call could
+    echo (``redactor``) *before* it is truncated, as the probe does with a shop's answers."""
     parts = [f"{e.get('code')}" + (f" at {e['field']}" if e.get("field") else "") +
-             (f": {str(e.get('message'))[:160]}" if e.get("message") else "") for e in _error_entries(answer)]
-    return "; ".join(parts) or f"HTTP {answer.status_code}"
+             (f": {e.get('message')}" if e.get("message") else "") for e in _error_entries(answer)]
+    return redactor.clean("; ".join(parts), MESSAGE_LIMIT) or f"HTTP {answer.status_code}"
 
 
 class Client:
@@ -70,6 +76,10 @@ class Client:
                               hint=f"export {TOKEN_ENV} (an integrator.io API token; never a flag or a file)")
         return token
 
+    def redactor(self, *secrets: str) -> Redactor:
+        """Cleans this account's answers: the API token and ``secrets`` (a connection's) in any encoding."""
+        return Redactor((self._environ.get(TOKEN_ENV, "").strip(), *secrets))
+
     def check_token(self) -> None:
         """``GET /v1/tokenInfo`` once per client (per run)."""
         with self._checked:
@@ -81,8 +91,8 @@ class Client:
                                   code="unauthorized", status=answer.status_code,
                                   hint=f"set {TOKEN_ENV} to a valid token for this account and region")
             if answer.status_code != 200:
-                raise TargetError(f"integrator.io tokenInfo failed: {describe(answer)}", code="remote-error",
-                                  status=answer.status_code)
+                raise TargetError(f"integrator.io tokenInfo failed: {describe(answer, self.redactor())}",
+                                  code="remote-error", status=answer.status_code)
             self._token_ok = True
 
     def call(self, method: str, path: str, body: Any = None, *, retry_resets: bool = True) -> requests.Response:
@@ -138,7 +148,7 @@ class Client:
             if answer.status_code == 204:
                 return
             if answer.status_code != 200:
-                raise TargetError(f"integrator.io GET {path}: {describe(answer)}", code="remote-error",
+                raise TargetError(f"integrator.io GET {path}: {describe(answer, self.redactor())}", code="remote-error",
                                   status=answer.status_code)
             items = answer.json()
             yield from (i for i in items if isinstance(i, dict))

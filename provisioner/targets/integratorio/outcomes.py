@@ -10,6 +10,7 @@ from typing import Any
 
 import requests
 
+from provisioner.probe.redact import Redactor
 from provisioner.targets.base import TargetError
 from provisioner.targets.integratorio.client import describe
 
@@ -20,13 +21,13 @@ PING_CLASSES: dict[Any, tuple[str, str]] = {
 }
 
 
-def ping_failure(answer: requests.Response) -> TargetError | None:
+def ping_failure(answer: requests.Response, redactor: Redactor) -> TargetError | None:
     """``None`` when the ping passed; else the error to fail the item with (never a secret)."""
     if answer.status_code == 422:
-        return TargetError(f"integrator.io refused the connection: {describe(answer)}", code="invalid-field",
+        return TargetError(f"integrator.io refused the connection: {describe(answer, redactor)}", code="invalid-field",
                            status=422, hint="fix the field integrator.io names")
     if answer.status_code != 200:
-        return TargetError(f"integrator.io ping failed: {describe(answer)}", code="remote-error",
+        return TargetError(f"integrator.io ping failed: {describe(answer, redactor)}", code="remote-error",
                            status=answer.status_code)
     try:
         body = answer.json()
@@ -40,11 +41,11 @@ def ping_failure(answer: requests.Response) -> TargetError | None:
     status = code if isinstance(code, int) else None
     name, hint = PING_CLASSES.get(code, ("server-error" if status and status >= 500 else "unreachable",
                                          "integrator.io could not reach the shop: check baseUri, the agent"))
-    return TargetError(f"integrator.io's test of the connection failed: {describe(answer)}", code=name,
+    return TargetError(f"integrator.io's test of the connection failed: {describe(answer, redactor)}", code=name,
                        status=status, hint=hint)
 
 
-def refused(action: str, answer: requests.Response) -> TargetError:
+def refused(action: str, answer: requests.Response, redactor: Redactor) -> TargetError:
     code = {401: "unauthorized", 403: "forbidden", 404: "not-found", 422: "invalid-field"}.get(
         answer.status_code, "remote-error")
-    return TargetError(f"integrator.io {action}: {describe(answer)}", code=code, status=answer.status_code)
+    return TargetError(f"integrator.io {action}: {describe(answer, redactor)}", code=code, status=answer.status_code)

@@ -16,9 +16,10 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from provisioner.declarations.base import Agent
-from provisioner.declarations.models import Connection
+from provisioner.declarations.models import Connection, secret_paths
+from provisioner.probe.redact import Redactor
 from provisioner.targets.base import Capabilities, Desired, RemoteView, RunContext, TargetError, TargetOutputs
-from provisioner.targets.integratorio.client import Client
+from provisioner.targets.integratorio.client import MESSAGE_LIMIT, Client
 from provisioner.targets.integratorio.config import NAME, Settings
 from provisioner.targets.integratorio.importing import REMOTE_ID_LABEL
 from provisioner.targets.integratorio.mapping import external_id, from_remote, to_remote
@@ -80,11 +81,17 @@ class IntegratorioTarget:
         return to_remote(desired.declaration, external=external_id(self._lineage, desired.address),
                          sandbox=self.settings.sandbox, agent_id=self._agent_id(agent) if agent else None)
 
+    def _redactor(self, desired: Desired) -> Redactor:
+        """For answers to a call that carried ``desired``'s secrets: those, and the API token."""
+        secrets = secret_paths(desired.declaration.resource).values()
+        return self.client.redactor(*(s.get_secret_value() for s in secrets))
+
     def test(self, desired: Desired) -> None:
         if desired.kind == "Agent":
             self._agent_id(desired.name)
             return
-        failure = ping_failure(self.client.call("POST", "/v1/connections/ping", self._document(desired)))
+        failure = ping_failure(self.client.call("POST", "/v1/connections/ping", self._document(desired)),
+                               self._redactor(desired))
         if failure is not None:
             raise failure
 
@@ -109,9 +116,9 @@ class IntegratorioTarget:
         if answer is None:
             answer = self.client.call("POST", "/v1/connections", doc, retry_resets=False)
             if answer.status_code != 201:
-                raise refused("create", answer)
+                raise refused("create", answer, self._redactor(desired))
         elif answer.status_code != 200:
-            raise refused("update", answer)
+            raise refused("update", answer, self._redactor(desired))
         saved = answer.json()
         return {"remote_id": str(saved["_id"]), "remote_version": saved.get("lastModified"),
                 "external_id": doc["externalId"]}
@@ -124,15 +131,16 @@ class IntegratorioTarget:
         if deps.status_code == 404:
             return  # already gone remotely
         if deps.status_code != 200:
-            raise refused("dependencies", deps)
+            raise refused("dependencies", deps, self.client.redactor())
         users = [f"{kind} {item.get('name') or item.get('_id')}" for kind, items in (deps.json() or {}).items()
                  if isinstance(items, list) for item in items if isinstance(item, dict)]
         if users:
-            raise TargetError(f"integrator.io connection {remote_id} is still used by: {', '.join(sorted(users))}",
+            named = self.client.redactor().clean(", ".join(sorted(users)), MESSAGE_LIMIT)  # remote text
+            raise TargetError(f"integrator.io connection {remote_id} is still used by: {named}",
                               code="in-use", hint="remove it from those flows first, then apply again")
         answer = self.client.call("DELETE", f"/v1/connections/{remote_id}")
         if answer.status_code not in (200, 204, 404):
-            raise refused("delete", answer)
+            raise refused("delete", answer, self.client.redactor())
 
     # --- reading back ----------------------------------------------------------------------------
 
@@ -147,7 +155,7 @@ class IntegratorioTarget:
         if answer.status_code == 404:
             return None
         if answer.status_code != 200:
-            raise refused("read", answer)
+            raise refused("read", answer, self.client.redactor())
         return self._view(answer.json(), record.spec)
 
     @staticmethod
