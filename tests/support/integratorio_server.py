@@ -20,6 +20,11 @@ It follows /work/shared/integratorio-contract.md (copied facts carry the contrac
   way, with ``errors`` on failure, ``errors[0].code`` the shop's HTTP status ([UI] 25189038113,
   4061569708). It really calls the shop (the Magento sandbox), signing with requests-oauthlib as any
   client would. ``GET /v1/agents`` lists agents: the path is INFERRED ([DEV] on-premise-agents page title).
+- An on-premise connection (top-level ``_agentId``, [UI] 3890845536) is pinged through its agent: the agent
+  runs inside the private network and integrator.io reaches the shop only through it ([HC] 360004081771).
+  Here an agent's reach is the proxy URL of the agent stand-in (``provisioner.sandbox.agent_proxy``); an
+  agent with no reach is offline and its connections' pings fail ("verify the on-premise agent is online",
+  [AI] diagnose-connection; the error's code and text are INFERRED).
 - 429 with ``Retry-After: <seconds>`` and ``{"errors":[{"code":"rate_limited",…}]}`` ([DEV] rate-limits);
   503 is NOT FOUND in the docs and injected here as a transient failure ([AI] error-patterns).
 
@@ -96,6 +101,7 @@ class Account:
     page_size: int = 2
     connections: dict[str, dict[str, Any]] = field(default_factory=dict)
     agents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    agent_reach: dict[str, str] = field(default_factory=dict)  # agent id -> proxy URL; absent: offline
     dependencies: dict[str, dict[str, list[dict[str, str]]]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     log: list[Requested] = field(default_factory=list)
@@ -103,11 +109,18 @@ class Account:
 
     # --- what tests do "in the UI" ---------------------------------------------------------------
 
-    def add_agent(self, name: str) -> str:
+    def add_agent(self, name: str, reach: str | None = None) -> str:
+        """An installed agent; ``reach`` is the proxy URL it forwards through (None: the agent is offline)."""
         agent_id = secrets.token_hex(12)
         with self.lock:
             self.agents[agent_id] = {"_id": agent_id, "name": name, "description": f"agent {name}"}
+            if reach is not None:
+                self.agent_reach[agent_id] = reach
         return agent_id
+
+    def agent_offline(self, agent_id: str) -> None:
+        with self.lock:
+            self.agent_reach.pop(agent_id, None)
 
     def ui_edit(self, connection_id: str, path: str, value: Any) -> None:
         """Set ``path`` (dotted) of a stored connection, as a user of the UI would."""
@@ -179,8 +192,18 @@ def validate(doc: Any, agents: dict[str, Any]) -> list[dict[str, str]]:
     return errors
 
 
-def ping(doc: dict[str, Any]) -> dict[str, Any]:
-    """Call the shop with the connection as given (the virtual ping): ``{"code": 200}`` or ``{"errors": …}``."""
+def ping(doc: dict[str, Any], agent_reach: dict[str, str]) -> dict[str, Any]:
+    """Call the shop with the connection as given (the virtual ping): ``{"code": 200}`` or ``{"errors": …}``.
+
+    A cloud connection is called directly; an on-premise one only through its agent's reach.
+    """
+    proxies: dict[str, str] | None = None
+    if doc.get("_agentId") is not None:
+        reach = agent_reach.get(doc["_agentId"])
+        if reach is None:  # INFERRED code and text
+            return {"errors": [{"code": "agent_offline", "message": "The on-premise agent is offline",
+                                "source": "connection"}]}
+        proxies = {"http": reach, "https": reach}
     http = doc.get("http") or {}
     ping_spec = http.get("ping") or {}
     url = str(http.get("baseURI", "")).rstrip("/") + str(ping_spec.get("relativeURI") or "")
@@ -197,7 +220,8 @@ def ping(doc: dict[str, Any]) -> dict[str, Any]:
         t = auth_spec["token"]
         headers[t.get("headerName") or "Authorization"] = f"{t.get('scheme') or 'Bearer'} {t['token']}".strip()
     try:
-        answer = requests.request(ping_spec.get("method") or "GET", url, auth=auth, headers=headers, timeout=10)
+        answer = requests.request(ping_spec.get("method") or "GET", url, auth=auth, headers=headers, timeout=10,
+                                  proxies=proxies)
     except requests.RequestException as exc:
         why = f"could not reach the endpoint: {type(exc).__name__}"
         return {"errors": [{"code": "connection_error", "message": why, "source": "connection"}]}
@@ -269,8 +293,10 @@ class Handler(BaseHTTPRequestHandler):
         elif parts == ["v1", "connections"] and method == "POST":
             self._create(body)
         elif parts == ["v1", "connections", "ping"] and method == "POST":
-            errors = validate(body, account.agents)
-            self._send(422, {"errors": errors}) if errors else self._send(200, ping(body))
+            with account.lock:
+                errors = validate(body, account.agents)
+                reach = dict(account.agent_reach)
+            self._send(422, {"errors": errors}) if errors else self._send(200, ping(body, reach))
         elif len(parts) == 3 and parts[:2] == ["v1", "connections"]:
             self._one(method, parts[2], body)
         elif len(parts) == 4 and parts[:2] == ["v1", "connections"] and parts[3] == "dependencies":

@@ -18,6 +18,10 @@ PING_CLASSES: dict[Any, tuple[str, str]] = {
     401: ("unauthorized", "integrator.io's test was refused by the shop: check the keys and the signature method"),
     403: ("not-permitted", "the integration lacks the API resource of the ping path"),
     404: ("not-found", "check baseUri and pingPath"),
+    # the agent's state is integrator.io's to know: "verify the on-premise agent is online" ([AI]
+    # diagnose-connection); the code is INFERRED (contract §4, open question 8)
+    "agent_offline": ("unreachable", "the on-premise agent is offline in integrator.io: start it on its host "
+                                     "(Resources > Agents shows its status), then apply again"),
 }
 
 

@@ -10,10 +10,10 @@ from tests.support.project import summary
 
 def test_plan_apply_plan_again(world: World):
     project, account = world.project, world.account
-    dc1 = account.add_agent("dc1")
-    project.write_agent("dc1", token("CANARY"), world.proxy_url)
+    dc1 = account.add_agent("dc1", reach=world.agent_url)
+    project.write_agent("dc1", token("CANARY"), world.agent_url)
     project.write_connection("shop", world.sandbox.base_uri, world.creds)
-    project.write_connection("plant", world.sandbox.base_uri, world.creds, agent="dc1")
+    project.write_connection("plant", world.private_base_uri, world.creds, agent="dc1")
     world.write_bearer("tokens", world.creds.access_token)
     outs = []
 
@@ -94,3 +94,27 @@ def test_plan_apply_plan_again(world: World):
     state_bytes = b"".join(f.read_bytes() for f in (project.root / ".provisioner").glob("state.db*"))
     assert state_bytes
     assert account.token.encode() not in state_bytes  # the API token is never stored
+
+
+def test_an_offline_agent_fails_only_its_connection_and_nothing_is_created_for_it(world: World):
+    """integrator.io reaches an on-premise shop only through the agent: offline, its ping fails remotely."""
+    project, account = world.project, world.account
+    dc1 = account.add_agent("dc1", reach=world.agent_url)
+    account.agent_offline(dc1)
+    project.write_agent("dc1", token("CANARY"), world.agent_url)  # our own probe still goes through it
+    project.write_connection("plant", world.private_base_uri, world.creds, agent="dc1")
+    project.write_connection("shop", world.sandbox.base_uri, world.creds)
+
+    applied = project.cli("apply", "--auto-approve")
+    assert applied.returncode != 0, summary(applied)
+    assert "the on-premise agent is offline in integrator.io" in applied.stdout, summary(applied)
+    names = sorted(c["name"] for c in account.connections.values())
+    assert names == ["Magento shop"], names  # the cloud connection landed; the on-premise one did not
+    assert "connection.plant" not in project.records() and "connection.shop" in project.records()
+    project.assert_no_secret(applied.stdout, applied.stderr)
+
+    account.agent_reach[dc1] = world.agent_url  # the agent is back: the next run converges
+    again = project.cli("apply", "--auto-approve")
+    assert again.returncode == 0, summary(again)
+    assert sorted(c["name"] for c in account.connections.values()) == ["Magento plant", "Magento shop"]
+    assert project.cli("plan", "--detailed-exitcode").returncode == 0
