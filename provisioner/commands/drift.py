@@ -52,7 +52,7 @@ def run_drift(config: ProjectConfig, *, names: Sequence[str] = (), paths: Sequen
             picked = [state.records[a] for a in chosen if a in state.records]
             live = (retest_from_state(list(state.records.values()), chosen, store.unseal, parallelism=parallelism)
                     if test else LiveResults())
-            remote = (read_remote(target, picked, list_undeclared=all_remote) if not state.tampered
+            remote = (read_remote(target, picked, list_undeclared=all_remote, unseal=store.unseal) if not state.tampered
                       else RemoteResults())
             findings = Findings(declarations, state, live, remote, root=config.root)
             notes = [] if target.capabilities.reads_back else [NO_REMOTE.format(name=target.name)]

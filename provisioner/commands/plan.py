@@ -64,7 +64,7 @@ def make_plan(
     if not result.diagnostics.has_errors and snapshot.records:
         reader = target or target_for(config)
         try:
-            plan, remote = with_remote(plan, reader, snapshot.records)
+            plan, remote = with_remote(plan, reader, snapshot.records, store.unseal)
             unread = dict(remote.errors)
         finally:
             if target is None:

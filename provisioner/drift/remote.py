@@ -5,19 +5,28 @@ gets a remote status. A REST target (integrator.io) implements ``read`` and ``re
 module turns what they return into statuses: ``missing-remotely`` (``read`` gave ``None``),
 ``modified-remotely`` (the remote fields differ from the state's spec: the paths are named) and
 ``undeclared-remote`` (``read_all`` lists one that no record made).
+
+What the remote side says is server text, shown in plans and drift reports: with ``unseal`` (the
+store's), every remote value, author, version and error is cleaned of the records' secrets in any
+encoding (a hostile or careless account can echo what it was sent, into any connection's name or URL),
+and of control characters. The records are unsealed only when there is remote text to show.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from provisioner.drift.model import DriftStatus
+from provisioner.errors import ProvisionerError
 from provisioner.plan.normalise import flatten
+from provisioner.probe.redact import Redactor
 from provisioner.state.records import Record
 from provisioner.targets import RemoteView, Target, TargetError
 
 NO_REMOTE = "the {name} target has no remote side to read back"
+REMOTE_TEXT_LIMIT = 500  # characters of one remote value shown
+Unseal = Callable[[str], Mapping[str, str]]  # address -> its secrets (Store.unseal)
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,34 @@ def _differences(record: Record, view: RemoteView) -> tuple[str, ...]:
     return tuple(sorted(p for p in remote if stored.get(p) != remote[p]))
 
 
-def read_remote(target: Target, records: Sequence[Record], *, list_undeclared: bool = True) -> RemoteResults:
+def _secrets_of(target: Target, unseal: Unseal | None, records: Sequence[Record]) -> Redactor:
+    found: list[str] = list(target.own_secrets())
+    for record in records:
+        try:
+            found += (unseal(record.address) if unseal is not None else {}).values()
+        except ProvisionerError:  # a tampered record: reported by its own check
+            continue
+    return Redactor(found)
+
+
+def _cleaned(finding: RemoteFinding, redactor: Redactor) -> RemoteFinding:
+    return replace(finding, remote=redactor.clean_tree(dict(finding.remote), REMOTE_TEXT_LIMIT),
+                   detail=redactor.clean_optional(finding.detail, REMOTE_TEXT_LIMIT),
+                   by=redactor.clean_optional(finding.by, REMOTE_TEXT_LIMIT),
+                   at=redactor.clean_optional(finding.at, REMOTE_TEXT_LIMIT))
+
+
+def _cleaned_view(view: RemoteView, redactor: Redactor) -> RemoteView:
+    return replace(view, remote_id=redactor.clean(view.remote_id, REMOTE_TEXT_LIMIT),
+                   fields=redactor.clean_tree(dict(view.fields), REMOTE_TEXT_LIMIT),
+                   external_id=redactor.clean_optional(view.external_id, REMOTE_TEXT_LIMIT),
+                   version=redactor.clean_optional(view.version, REMOTE_TEXT_LIMIT),
+                   modified_by=redactor.clean_optional(view.modified_by, REMOTE_TEXT_LIMIT))
+
+
+def read_remote(target: Target, records: Sequence[Record], *, list_undeclared: bool = True,
+                unseal: Unseal | None = None) -> RemoteResults:
+    """``unseal``: the store's, to clean what is shown of the remote side of the records' secrets."""
     if not target.capabilities.reads_back:
         return RemoteResults()
     findings: dict[str, RemoteFinding] = {}
@@ -54,6 +90,8 @@ def read_remote(target: Target, records: Sequence[Record], *, list_undeclared: b
         try:
             view = target.read(record)
         except TargetError as exc:
+            if exc.whole_run:  # a rejected API token: no record can be read, and the reader must know
+                raise
             errors[record.address] = exc.message
             continue
         if view is None:
@@ -69,10 +107,22 @@ def read_remote(target: Target, records: Sequence[Record], *, list_undeclared: b
                                                      remote={p: remote[p] for p in changed}, by=view.modified_by,
                                                      at=view.version)
     if not list_undeclared:
-        return RemoteResults(findings, (), errors, read=True)
+        return _shown(RemoteResults(findings, (), errors, read=True), target, unseal, records)
     try:
         undeclared = tuple(v for v in target.read_all() if v.remote_id not in known_ids)
     except TargetError as exc:
+        if exc.whole_run:
+            raise
         errors["*"] = exc.message
         undeclared = ()
-    return RemoteResults(findings, undeclared, errors, read=True)
+    return _shown(RemoteResults(findings, undeclared, errors, read=True), target, unseal, records)
+
+
+def _shown(results: RemoteResults, target: Target, unseal: Unseal | None, records: Sequence[Record]) -> RemoteResults:
+    """``results`` with every remote text cleaned of every record's secrets (unsealed only if there is some)."""
+    if not (results.errors or results.undeclared or any(f.remote or f.by or f.at for f in results.findings.values())):
+        return results
+    redactor = _secrets_of(target, unseal, records)
+    return replace(results, findings={a: _cleaned(f, redactor) for a, f in results.findings.items()},
+                   undeclared=tuple(_cleaned_view(v, redactor) for v in results.undeclared),
+                   errors={a: redactor.clean(why, REMOTE_TEXT_LIMIT) for a, why in results.errors.items()})

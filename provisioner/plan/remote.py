@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from provisioner.drift.model import DriftStatus
-from provisioner.drift.remote import RemoteFinding, RemoteResults, read_remote
+from provisioner.drift.remote import RemoteFinding, RemoteResults, Unseal, read_remote
 from provisioner.errors import ProvisionerError
 from provisioner.plan.model import Action, Change, FieldChange, Plan
 from provisioner.plan.normalise import flatten
@@ -34,8 +34,12 @@ def _modified(change: Change, finding: RemoteFinding) -> Change:
                    reason=reason if change.action is Action.NOOP else f"{change.reason}; {reason}")
 
 
-def with_remote(plan: Plan, target: Target, records: Mapping[str, Record]) -> tuple[Plan, RemoteResults]:
-    """``plan`` with the remote side's changes folded in (the plan itself when the target cannot read back)."""
+def with_remote(plan: Plan, target: Target, records: Mapping[str, Record],
+                unseal: Unseal | None = None) -> tuple[Plan, RemoteResults]:
+    """``plan`` with the remote side's changes folded in (the plan itself when the target cannot read back).
+
+    ``unseal`` (the store's) cleans the remote values shown of the records' own secrets.
+    """
     if not target.capabilities.reads_back:
         return plan, RemoteResults()
     picked = [records[c.address] for c in plan.changes
@@ -43,7 +47,7 @@ def with_remote(plan: Plan, target: Target, records: Mapping[str, Record]) -> tu
     if not picked:
         return plan, RemoteResults()
     try:
-        results = read_remote(target, picked, list_undeclared=False)
+        results = read_remote(target, picked, list_undeclared=False, unseal=unseal)
     except ProvisionerError as exc:
         raise ProvisionerError(f"could not read the {target.name} target back: {exc.message}", code=exc.code,
                                hint=exc.hint) from None

@@ -25,8 +25,9 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 REDACTED = "[redacted]"
@@ -214,6 +215,16 @@ class Redactor:
 
     def clean_optional(self, text: str | None, limit: int | None = None) -> str | None:
         return None if text is None else self.clean(text, limit)
+
+    def clean_tree(self, node: Any, limit: int | None = None) -> Any:
+        """Every string in a JSON-like tree cleaned (``clean``); keys and other values kept."""
+        if isinstance(node, str):
+            return self.clean(node, limit)
+        if isinstance(node, Mapping):
+            return {key: self.clean_tree(value, limit) for key, value in node.items()}
+        if isinstance(node, list | tuple):
+            return [self.clean_tree(value, limit) for value in node]
+        return node
 
 
 def redact(text: str | None, secrets: Sequence[str]) -> str | None:

@@ -52,14 +52,17 @@ class TargetError(ProvisionerError):
 
     ``code`` is the failure class ("unauthorized", "invalid-field", "in-use", ...), ``status`` the
     remote HTTP status when there was one. The message names why, and never holds a secret.
+    ``whole_run``: the failure is not the item's but the target's (its API token was rejected), so no
+    other item can fare better — the command stops with it instead of reporting it once per item.
     """
 
     code = "target"
 
     def __init__(self, message: str, *, code: str | None = None, hint: str | None = None,
-                 status: int | None = None) -> None:
+                 status: int | None = None, whole_run: bool = False) -> None:
         super().__init__(message, code=code, hint=hint)
         self.status = status
+        self.whole_run = whole_run
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,10 @@ class Target(Protocol):
 
     def read_all(self) -> Iterator[RemoteView]:
         """Every connection on the remote side (declared or not). Only if ``reads_back``."""
+        ...
+
+    def own_secrets(self) -> tuple[str, ...]:
+        """The target's own credentials (an API token): what the remote side says is cleaned of them too."""
         ...
 
     def close(self) -> None:

@@ -46,6 +46,9 @@ class LocalTarget:
     def read_all(self) -> Iterator[RemoteView]:
         raise TargetError("the local target has no remote side: the state is its registry", code="not-supported")
 
+    def own_secrets(self) -> tuple[str, ...]:
+        return ()
+
     def close(self) -> None:
         pass
 

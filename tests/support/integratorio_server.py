@@ -29,6 +29,11 @@ It follows /work/shared/integratorio-contract.md (copied facts carry the contrac
   503 is NOT FOUND in the docs and injected here as a transient failure ([AI] error-patterns).
 
 Tests edit a connection "in the UI" with ``ui_edit`` (server side, as another user would).
+
+``Account.hostile`` turns the server against its client (the leak scan): reads come back unmasked, and every
+error, retry answer and failed ping echoes what the request carried — each string of its body and the
+Authorization header — plain, percent-encoded, base64 and reversed; ``failing_pings`` makes that many pings
+fail so.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
 from oauthlib.oauth1 import SIGNATURE_TYPE_AUTH_HEADER
@@ -79,6 +84,24 @@ def masked(node: Any, parent: str = "") -> Any:
     return node
 
 
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+    elif isinstance(node, str):
+        yield node
+
+
+def echo_of(body: Any, authorization: str) -> str:
+    """What a hostile server says back: every string the request carried, in several encodings."""
+    values = [v for v in dict.fromkeys([*_strings(body), authorization.removeprefix("Bearer ")]) if len(v) >= 8]
+    forms = [f"{v} {quote(v, safe='')} {base64.b64encode(v.encode()).decode()} {v[::-1]}" for v in values]
+    return " | ".join(forms)
+
+
 @dataclass
 class Fault:
     status: int
@@ -104,8 +127,14 @@ class Account:
     agent_reach: dict[str, str] = field(default_factory=dict)  # agent id -> proxy URL; absent: offline
     dependencies: dict[str, dict[str, list[dict[str, str]]]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    hostile: bool = False
+    failing_pings: int = 0  # with ``hostile``: this many pings fail, echoing the connection
     log: list[Requested] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def shown(self, doc: dict[str, Any]) -> Any:
+        """A connection as a read returns it: masked, unless the server is hostile."""
+        return copy.deepcopy(doc) if self.hostile else masked(doc)
 
     # --- what tests do "in the UI" ---------------------------------------------------------------
 
@@ -267,13 +296,14 @@ class Handler(BaseHTTPRequestHandler):
             fault = next((f for f in account.faults if f.count > 0 and url.path.startswith(f.path)), None)
             if fault is not None:
                 fault.count -= 1
+        echo = " " + echo_of(body, self.headers.get("Authorization", "")) if account.hostile else ""
         if fault is not None:
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
             code = "rate_limited" if fault.status == 429 else "service_unavailable"
-            self._send(fault.status, {"errors": [{"code": code, "message": "try again later"}]}, headers)
+            self._send(fault.status, {"errors": [{"code": code, "message": "try again later" + echo}]}, headers)
             return
         if self.headers.get("Authorization") != f"Bearer {account.token}":
-            self._send(401, {"message": "Invalid token"})
+            self._send(401, {"message": "Invalid token" + echo})
             return
         self._route(method, url.path, parse_qs(url.query), body)
 
@@ -288,7 +318,7 @@ class Handler(BaseHTTPRequestHandler):
             self._page(items, query, "/v1/agents")
         elif parts == ["v1", "connections"] and method == "GET":
             with account.lock:
-                items = [masked(c) for c in account.connections.values()]
+                items = [account.shown(c) for c in account.connections.values()]
             self._page(items, query, "/v1/connections")
         elif parts == ["v1", "connections"] and method == "POST":
             self._create(body)
@@ -296,7 +326,13 @@ class Handler(BaseHTTPRequestHandler):
             with account.lock:
                 errors = validate(body, account.agents)
                 reach = dict(account.agent_reach)
-            self._send(422, {"errors": errors}) if errors else self._send(200, ping(body, reach))
+                echoing = account.hostile and account.failing_pings > 0
+                account.failing_pings -= echoing
+            if echoing:
+                echo = echo_of(body, self.headers.get("Authorization", ""))
+                self._send(200, {"errors": [{"code": 401, "message": echo, "source": "connection"}]})
+            else:
+                self._send(422, {"errors": errors}) if errors else self._send(200, ping(body, reach))
         elif len(parts) == 3 and parts[:2] == ["v1", "connections"]:
             self._one(method, parts[2], body)
         elif len(parts) == 4 and parts[:2] == ["v1", "connections"] and parts[3] == "dependencies":
@@ -331,7 +367,7 @@ class Handler(BaseHTTPRequestHandler):
             doc |= {"_id": secrets.token_hex(12), "createdAt": now(), "lastModified": now(),
                     "lastModifiedBy": API_USER}
             account.connections[doc["_id"]] = doc
-            shown = masked(doc)
+            shown = account.shown(doc)
         self._send(201, shown)
 
     def _one(self, method: str, connection_id: str, body: Any) -> None:
@@ -342,7 +378,7 @@ class Handler(BaseHTTPRequestHandler):
             if current is None:
                 answer: tuple[int, Any] = (404, missing)
             elif method == "GET":
-                answer = (200, masked(current))
+                answer = (200, account.shown(current))
             elif method == "DELETE":
                 del account.connections[connection_id]
                 answer = (204, None)
@@ -355,7 +391,7 @@ class Handler(BaseHTTPRequestHandler):
                     doc |= {"_id": connection_id, "createdAt": current.get("createdAt"), "lastModified": now(),
                             "lastModifiedBy": API_USER}
                     account.connections[connection_id] = doc  # a full replace: nothing of the old one is kept
-                    answer = (200, masked(doc))
+                    answer = (200, account.shown(doc))
             else:
                 answer = (405, {"errors": [{"code": "method_not_allowed", "message": method}]})
         self._send(*answer)

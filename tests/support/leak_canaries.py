@@ -122,7 +122,8 @@ def _q(value: str) -> str:
     return json.dumps(value)  # a JSON string is a YAML double-quoted scalar
 
 
-def connection_text(name: str, base_uri: str, creds: MethodCreds, ca_bundle: str, *, timeout: int = 10) -> str:
+def connection_text(name: str, base_uri: str, creds: MethodCreds, ca_bundle: str | None, *,
+                    timeout: int = 10) -> str:
     lines = ["apiVersion: provisioner/v1", "kind: Connection", "metadata:", f"  name: {name}", "spec:",
              "  application: magento2", f"  displayName: Leak scan {name}", "  mode: cloud", "  auth:"]
     if creds.method == "bearer":
@@ -135,7 +136,8 @@ def connection_text(name: str, base_uri: str, creds: MethodCreds, ca_bundle: str
         else:
             lines += [f"    consumerSecret: {_q(creds.consumer_secret or '')}",
                       f"    tokenSecret: {_q(creds.token_secret or '')}"]
-    lines += ["  advanced:", f"    timeoutSeconds: {timeout}", f"    caBundle: {_q(ca_bundle)}"]
+    lines += ["  advanced:", f"    timeoutSeconds: {timeout}"]
+    lines += [f"    caBundle: {_q(ca_bundle)}"] if ca_bundle is not None else []
     return "\n".join(lines) + "\n"
 
 

@@ -103,5 +103,8 @@ class RecordingTarget:
     def _view(r: Remote) -> RemoteView:
         return RemoteView(r.remote_id, r.spec, external_id=r.external_id, version=str(r.version))
 
+    def own_secrets(self) -> tuple[str, ...]:
+        return ()
+
     def close(self) -> None:
         self.closed = True

@@ -73,12 +73,17 @@ class Client:
         token = self._environ.get(TOKEN_ENV, "").strip()
         if not token:
             raise TargetError(f"no integrator.io API token: {TOKEN_ENV} is not set", code="unauthorized",
-                              hint=f"export {TOKEN_ENV} (an integrator.io API token; never a flag or a file)")
+                              hint=f"export {TOKEN_ENV} (an integrator.io API token; never a flag or a file)",
+                              whole_run=True)
         return token
+
+    def own_secrets(self) -> tuple[str, ...]:
+        token = self._environ.get(TOKEN_ENV, "").strip()
+        return (token,) if token else ()
 
     def redactor(self, *secrets: str) -> Redactor:
         """Cleans this account's answers: the API token and ``secrets`` (a connection's) in any encoding."""
-        return Redactor((self._environ.get(TOKEN_ENV, "").strip(), *secrets))
+        return Redactor((*self.own_secrets(), *secrets))
 
     def check_token(self) -> None:
         """``GET /v1/tokenInfo`` once per client (per run)."""
@@ -88,7 +93,7 @@ class Client:
             answer = self._send("GET", "/v1/tokenInfo")
             if answer.status_code in (401, 403):
                 raise TargetError(f"integrator.io rejected the API token in {TOKEN_ENV} (HTTP {answer.status_code})",
-                                  code="unauthorized", status=answer.status_code,
+                                  code="unauthorized", status=answer.status_code, whole_run=True,
                                   hint=f"set {TOKEN_ENV} to a valid token for this account and region")
             if answer.status_code != 200:
                 raise TargetError(f"integrator.io tokenInfo failed: {describe(answer, self.redactor())}",

@@ -160,6 +160,7 @@ class IntegratorioTarget:
 
     @staticmethod
     def _view(doc: Mapping[str, Any], stored: Mapping[str, Any]) -> RemoteView:
+        """As read: compared as is; drift/remote.py cleans what is shown of it (``own_secrets``, the records')."""
         by = doc.get("lastModifiedBy")  # its format is not documented: a string, or an object with an email/name
         if isinstance(by, dict):
             by = by.get("email") or by.get("name") or by.get("_id")
@@ -178,6 +179,9 @@ class IntegratorioTarget:
     def agent_names(self) -> dict[str, str]:
         """Remote agent id -> its name, for import."""
         return {str(a.get("_id")): str(a.get("name")) for a in self._remote_agents()}
+
+    def own_secrets(self) -> tuple[str, ...]:
+        return self.client.own_secrets()
 
     def close(self) -> None:
         self.client.close()
