@@ -3,6 +3,7 @@ the remote create and the state commit converges without a duplicate (found agai
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -41,6 +42,19 @@ def test_a_rejected_token_stops_the_run_naming_the_variable(world: World):
     assert done.returncode != 0, summary(done)
     assert "INTEGRATORIO_API_TOKEN" in done.stderr + done.stdout and "not-the-token" not in done.stderr + done.stdout
     assert not world.account.connections
+
+
+def test_a_rejected_token_stops_plan_and_drift_too_instead_of_a_plan_without_the_remote_side(world: World):
+    project = world.project
+    project.write_connection("shop", world.sandbox.base_uri, world.creds)
+    assert project.cli("apply", "--auto-approve").returncode == 0
+    project.env["INTEGRATORIO_API_TOKEN"] = "not-the-token"
+    for args in (("plan", "--detailed-exitcode"), ("drift", "--no-test"), ("drift", "--no-test", "--all-remote")):
+        done = project.cli(*args, "--format", "json")
+        assert done.returncode == 1, (args, summary(done))
+        error = json.loads(done.stdout)["error"]
+        assert error["code"] == "unauthorized" and "INTEGRATORIO_API_TOKEN" in error["message"], (args, error)
+        assert "not-the-token" not in done.stdout + done.stderr
 
 
 def test_a_kill_after_the_remote_create_converges_without_a_duplicate(world: World):
