@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +144,11 @@ def test_no_hint_sends_anyone_to_reauthorize_except_for_a_revoked_token(hint_nam
     for word in ("re-activ", "reactivat", "activate the"):
         assert word not in text
     assert "reauthorize the" not in text
+
+
+@pytest.mark.parametrize("outcome", list(Outcome), ids=[o.value for o in Outcome])
+def test_every_class_is_in_the_probe_table_and_the_json_docs(outcome):
+    root = Path(__file__).resolve().parents[3] / "docs"
+    table = (root / "probe.md").read_text(encoding="utf-8").split("### Every answer", 1)[1].split("**The recheck", 1)[0]
+    assert f"| `{outcome.value}` |" in table
+    assert f"`{outcome.value}`" in (root / "json.md").read_text(encoding="utf-8")
