@@ -13,7 +13,7 @@ from __future__ import annotations
 # is bound to findActiveIntegrationByConsumerId only, so an inactive integration is a guest too.
 SAVE_ACL = (
     "grant the resource under System > Extensions > Integrations > (integration) > API and Save (it takes "
-    "effect at once; no reauthorization needed — Reauthorize would delete the access token in the "
+    "effect at once; no reauthorization needed: Reauthorize would delete the access token in the "
     "declaration), and check that the integration's Status there is Active"
 )
 PERMISSION_HINT = (
@@ -92,9 +92,9 @@ CLOCK_AHEAD_HINT = (
     "the test, or the store's, which may be behind"
 )
 NONCE_STORAGE_HINT = (
-    "the clocks agree (the server's Date header is within {seconds} s), so Magento failed to check or store "
-    "the nonce in its oauth_nonce table: a database problem, which Magento does not log; check MySQL and "
-    "that table, then test again"
+    "the timestamp was not too far ahead ({relation} the server's clock, by its Date header; Magento accepts "
+    "any past timestamp), so Magento failed to check or store the nonce in its oauth_nonce table: a database "
+    "problem, which Magento does not log; check MySQL and that table, then test again"
 )
 NONCE_HINT = (
     "either this machine's clock is more than 600 s ahead of the store's (sync the clock of the machine "

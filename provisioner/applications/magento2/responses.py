@@ -73,7 +73,8 @@ def _nonce_hint(answer: HttpAnswer) -> str:
         return h.NONCE_HINT
     if ahead > _MAX_DEVIATION_S:
         return h.CLOCK_AHEAD_HINT.format(seconds=ahead)
-    return h.NONCE_STORAGE_HINT.format(seconds=max(abs(ahead), 1))
+    relation = f"{ahead} s ahead of" if ahead > 0 else f"{-ahead} s behind" if ahead < 0 else "level with"
+    return h.NONCE_STORAGE_HINT.format(relation=relation)
 
 
 def _unauthorized(answer: HttpAnswer, error: me.MagentoError | None, method: str) -> Classification:

@@ -8,6 +8,7 @@ nonce table, a ping path without a required argument, basic auth or a firewall i
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -105,8 +106,7 @@ def test_a_clock_ahead_gets_magentos_nonce_error_and_the_clock_hint():
     assert (result.outcome, result.status_code) == (Outcome.UNAUTHORIZED, 401)
     assert result.message == "An error occurred validating the nonce"
     assert result.hint is not None and "ahead" in result.hint and "NTP" in result.hint
-    assert "about 3600 s ahead" in result.hint or "about 3599 s ahead" in result.hint or \
-        "about 3601 s ahead" in result.hint
+    assert re.search(r"about 36\d\d s ahead|about 3599 s ahead", result.hint), result.hint
 
 
 def test_a_clock_behind_is_accepted():
@@ -120,7 +120,7 @@ def test_a_failing_nonce_table_is_not_blamed_on_the_clock():
     with sandbox_with(creds, nonce_storage_fails=True) as sb:
         result = run(sb, creds)
     assert (result.outcome, result.message) == (Outcome.UNAUTHORIZED, "An error occurred validating the nonce")
-    assert result.hint is not None and "oauth_nonce" in result.hint and "clocks agree" in result.hint
+    assert result.hint is not None and "oauth_nonce" in result.hint and "failed to check or store" in result.hint
 
 
 def test_a_ping_path_without_its_argument_is_missing_argument_not_refused_credentials():
