@@ -59,8 +59,8 @@ ROUTES: tuple[Route, ...] = (
             "is_active": 1}]),
     Route("/V1/store/websites", "Magento_Backend::store",
           [{"id": 1, "code": "base", "name": "Main Website", "default_group_id": 1}]),
-    # Catalog/etc/webapi.xml: GET /V1/products is ProductRepositoryInterface::getList(SearchCriteriaInterface
-    # $searchCriteria), no default (magento/magento2, 2.4).
+    # app/code/Magento/Catalog/etc/webapi.xml: GET /V1/products is Api/ProductRepositoryInterface::getList(
+    # SearchCriteriaInterface $searchCriteria), no default, resource Magento_Catalog::products (magento/magento2, 2.4).
     Route("/V1/products", "Magento_Catalog::products", {"items": [], "search_criteria": {}, "total_count": 0},
           arguments=("searchCriteria",)),
 )
