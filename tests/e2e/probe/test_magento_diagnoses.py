@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+import requests
 
 from provisioner.applications.magento2 import hints
 from provisioner.probe import Outcome, ProbeResult, SessionPool, probe
-from provisioner.probe.signing import throwaway
+from provisioner.probe.signing import oauth1_auth, throwaway
 from provisioner.sandbox import Front, MagentoVersion, Sandbox, SandboxConfig, running_sandbox
 from tests.support.hostile import LeakScanner
 from tests.support.magento import Creds, target
@@ -154,3 +155,26 @@ def test_basic_auth_or_a_firewall_in_front_is_blocked_not_the_storefront(front, 
     assert result.hint is not None and needle in result.hint and "storefront" not in result.hint
     if front is Front.BASIC_AUTH:
         assert "cannot share one Authorization header" in result.hint
+
+
+def test_the_sandbox_answers_each_scenario_as_magento_or_apache_does():
+    """Status, content type and body on the wire, before any classification."""
+    creds = Creds.fresh()
+    auth = oauth1_auth(creds.oauth1("HMAC-SHA256"))
+    with sandbox_with(creds) as sb:
+        bare = requests.get(sb.base_uri + "/V1/products", auth=auth, timeout=5)
+        snake = requests.get(sb.base_uri + "/V1/products?search_criteria[page_size]=1", auth=auth, timeout=5)
+    assert (bare.status_code, bare.json()) == (400, {"message": '"%fieldName" is required. Enter and try again.',
+                                                    "parameters": {"fieldName": "searchCriteria"}})
+    assert snake.ok  # ServiceInputProcessor::process also takes the snake_case name
+    with sandbox_with(creds, strip_authorization=True) as sb:
+        stripped = requests.get(sb.base_uri + "/V1/store/storeConfigs", auth=auth, timeout=5)
+    assert (stripped.status_code, stripped.json()) == (401, {
+        "message": "The consumer isn't authorized to access %resources.", "parameters": {"resources": STORE}})
+    with sandbox_with(creds, nonce_storage_fails=True) as sb:
+        nonce = requests.get(sb.base_uri + "/V1/store/storeConfigs", auth=auth, timeout=5)
+    assert (nonce.status_code, nonce.json()) == (401, {"message": "An error occurred validating the nonce"})
+    with sandbox_with(creds, front=Front.BASIC_AUTH) as sb:
+        walled = requests.get(sb.base_uri + "/V1/store/storeConfigs", auth=auth, timeout=5)
+    assert walled.status_code == 401 and walled.headers["WWW-Authenticate"] == 'Basic realm="Restricted"'
+    assert walled.headers["Content-Type"] == "text/html; charset=iso-8859-1" and "<h1>Unauthorized</h1>" in walled.text
