@@ -16,7 +16,7 @@ from provisioner.cli.options import format_option
 from provisioner.cli.root import app
 from provisioner.render.formats import OutputFormat
 from provisioner.render.sandbox import log_to_stderr, print_ready, print_warning
-from provisioner.sandbox import MagentoVersion, Sandbox, SandboxConfig, load_integrations
+from provisioner.sandbox import Front, MagentoVersion, Sandbox, SandboxConfig, load_integrations
 
 
 def _is_loopback(host: str) -> bool:
@@ -45,6 +45,14 @@ def sandbox_command(
         "--tls-dir", metavar="DIR", help="Where to write the CA and certificate.")] = None,
     latency_ms: Annotated[int, typer.Option(
         "--latency-ms", metavar="MS", min=0, help="Delay every answer by this many ms.")] = 0,
+    strip_authorization: Annotated[bool, typer.Option(
+        "--strip-authorization", help="Drop the Authorization header before Magento (Apache/FastCGI).")] = False,
+    front: Annotated[Front | None, typer.Option(
+        "--front", metavar="basic-auth|waf", help="Refuse every request as basic auth or a firewall would.")] = None,
+    clock_offset: Annotated[float, typer.Option(
+        "--clock-offset", metavar="SECONDS", help="The store's clock minus this machine's (negative: behind).")] = 0.0,
+    nonce_storage_fails: Annotated[bool, typer.Option(
+        "--nonce-storage-fails", help="Fail every nonce check, as a broken oauth_nonce table does.")] = False,
     fmt: Annotated[OutputFormat, format_option(OutputFormat.HUMAN, what="; the lines of docs/sandbox.md")] = (
         OutputFormat.HUMAN),
 ) -> None:
@@ -55,7 +63,8 @@ def sandbox_command(
         print_warning(f"binding {host}: the sandbox is meant for loopback; anyone who can reach it can use it")
     config = SandboxConfig(
         integrations=loaded.integrations, magento=magento, host=host, port=port, tls=tls, tls_dir=tls_dir,
-        latency_ms=latency_ms, faults=loaded.faults,
+        latency_ms=latency_ms, faults=loaded.faults, strip_authorization=strip_authorization, front=front,
+        clock_offset_seconds=clock_offset, nonce_storage_fails=nonce_storage_fails,
     )
     stop = threading.Event()
 

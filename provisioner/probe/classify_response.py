@@ -7,7 +7,8 @@ documents, its messages, its hints): ``Application.classify`` turns an ``HttpAns
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from provisioner.probe.result import Outcome
 
@@ -18,6 +19,8 @@ class HttpAnswer:
     content_type: str
     body: bytes
     location: str | None = None
+    www_authenticate: str | None = None  # the challenge of a 401, redacted and bounded
+    clock_ahead_s: int | None = None  # how far the oauth_timestamp sent was ahead of the answer's Date header
 
     @property
     def media_type(self) -> str:
@@ -32,9 +35,13 @@ class HttpAnswer:
 
 @dataclass(frozen=True)
 class Classification:
+    """``recheck``: the application asks for the same request once more, signed with throwaway secrets (a
+    deliberately wrong signature that leaks nothing), and reads that answer with this function instead."""
+
     outcome: Outcome
     message: str | None
     hint: str | None
+    recheck: Callable[[HttpAnswer], Classification] | None = field(default=None, compare=False, repr=False)
 
 
 __all__ = ["Classification", "HttpAnswer"]

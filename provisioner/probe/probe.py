@@ -3,29 +3,32 @@
 ``probe`` never raises, whatever the network, the server or the declaration does, and never
 returns a secret: every piece of server text is cleaned by one ``Redactor`` (probe/redact.py)
 over the target's secrets and what the signed request carried, before anything truncates it.
-One ``Deadline`` bounds the whole exchange; the body is read with a cap (probe/body.py) and
-parsed here, so the classifier only sees a bounded, redacted, well-formed answer (probe/answer.py).
+One ``Deadline`` bounds the whole test (both requests, when the application asks for a recheck with a
+deliberately wrong signature); the body is read with a cap (probe/body.py) and parsed (probe/exchange.py),
+so the classifier only sees a bounded, redacted, well-formed answer (probe/answer.py).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any
 
 import requests
 import urllib3
 
 from provisioner.config import DEFAULT_PARALLELISM
-from provisioner.probe.answer import error_body, parse_json, safe_header
-from provisioner.probe.body import Body, read_body
-from provisioner.probe.classify_error import Failure, classify_failure, invalid_url, timed_out
-from provisioner.probe.classify_response import HttpAnswer
+from provisioner.probe.body import Body
+from provisioner.probe.classify_error import Failure, classify_failure, invalid_url
+from provisioner.probe.classify_response import Classification, HttpAnswer
 from provisioner.probe.deadline import Deadline
+from provisioner.probe.exchange import Exchanged, Incomplete, answer_of, exchange
 from provisioner.probe.redact import Redactor, redact
 from provisioner.probe.result import Outcome, ProbeResult, UnreachableReason
 from provisioner.probe.session_pool import SessionPool
-from provisioner.probe.signing import auth_for, sent_secrets, unsendable
+from provisioner.probe.signing import auth_for, oauth1_auth, sent_secrets, throwaway, unsendable
 from provisioner.probe.target import OAuth1Credentials, ProbeTarget
 
 MAX_MESSAGE = 500
@@ -67,30 +70,48 @@ def _unsigned(target: ProbeTarget, started: float, redactor: Redactor, header: s
     return _result(target, started, Outcome.UNAUTHORIZED, redactor, message=message, hint=hint)
 
 
-def _is_json(content_type: str) -> bool:
-    kind = content_type.split(";", 1)[0].strip().lower()
-    return kind == "application/json" or kind.endswith("+json")
-
-
 def _classified(
-    target: ProbeTarget, started: float, redactor: Redactor, response: requests.Response, body: Body
+    target: ProbeTarget, started: float, redactor: Redactor, response: requests.Response, body: Body, *,
+    sent_at: int | None = None, again: Callable[..., Classification] | None = None,
 ) -> ProbeResult:
-    status = response.status_code
-    content_type = safe_header(response.headers.get("Content-Type"), redactor) or ""
-    location = safe_header(response.headers.get("Location"), redactor)
-    parsed = parse_json(body.data) if body.complete else None
-    if 200 <= status < 300 and _is_json(content_type) and (parsed is None or not parsed.ok):
-        why = body.problem if parsed is None else parsed.problem
-        return _result(target, started, Outcome.NOT_API, redactor, status_code=status,
-                       message=f"HTTP {status} with {content_type.split(';', 1)[0]} but {why}", hint=INCOMPLETE_HINT)
-    safe_body = error_body(parsed, redactor) if parsed is not None and status >= 300 else b"{}"
+    """The result for an answer; ``again(classified=...)`` sends the recheck when the classifier asks for one."""
+    answer = answer_of(Exchanged(response, body, sent_at), redactor)
+    if isinstance(answer, Incomplete):
+        kind = answer.content_type.split(";", 1)[0]
+        return _result(target, started, Outcome.NOT_API, redactor, status_code=answer.status,
+                       message=f"HTTP {answer.status} with {kind} but {answer.problem}", hint=INCOMPLETE_HINT)
     try:
-        classified = target.classify(HttpAnswer(status, content_type, safe_body, location), target.method)
+        classified = target.classify(answer, target.method)
     except Exception:  # the classifier failed on an answer: that answer's result, not the run's
-        return _result(target, started, Outcome.NOT_API, redactor, status_code=status,
-                       message=f"HTTP {status}: the answer could not be understood", hint=None)
-    return _result(target, started, classified.outcome, redactor, status_code=status,
+        return _result(target, started, Outcome.NOT_API, redactor, status_code=answer.status,
+                       message=f"HTTP {answer.status}: the answer could not be understood", hint=None)
+    if again is not None and classified.recheck is not None:
+        classified = again(classified=classified)
+    return _result(target, started, classified.outcome, redactor, status_code=answer.status,
                    message=classified.message, hint=classified.hint)
+
+
+def _recheck(
+    target: ProbeTarget, session: requests.Session, settings: Any, deadline: Deadline, *,
+    redactor: Redactor, classified: Classification,
+) -> Classification:
+    """The same request signed with throwaway secrets, read by ``classified.recheck``; the first reading
+    stands when there is nothing to recheck with (bearer), or the second answer does not come."""
+    creds = target.credentials
+    if classified.recheck is None or not isinstance(creds, OAuth1Credentials):
+        return classified
+    try:
+        prepared = session.prepare_request(requests.Request("GET", target.url, auth=oauth1_auth(throwaway(creds))))
+    except Exception:  # cannot sign even with throwaway secrets: keep the first reading
+        return classified
+    again = exchange(session, prepared, settings, deadline, url=target.url, timeout_seconds=target.timeout_seconds)
+    answer = answer_of(again, redactor) if isinstance(again, Exchanged) else None
+    if not isinstance(answer, HttpAnswer):
+        return classified
+    try:
+        return classified.recheck(answer)
+    except Exception:  # the classifier failed on the second answer: the first reading stands
+        return classified
 
 
 def _probe(target: ProbeTarget, session_pool: SessionPool, started: float) -> ProbeResult:
@@ -115,19 +136,11 @@ def _probe(target: ProbeTarget, session_pool: SessionPool, started: float) -> Pr
         return _unsigned(target, started, redactor, bad_header)
     settings = session.merge_environment_settings(prepared.url, proxies, True, verify, None)
     with Deadline(target.timeout_seconds) as deadline:
-        try:
-            response = session.send(prepared, timeout=(deadline.remaining(), deadline.remaining()),
-                                    allow_redirects=False, **settings)
-        except Exception as exc:  # the network's trouble becomes a result, not a traceback
-            failure = classify_failure(exc, target.url, target.timeout_seconds)
-            if deadline.expired and failure.reason is not UnreachableReason.TIMEOUT:
-                failure = timed_out(target.url, target.timeout_seconds)
-            return _unreachable(target, started, failure, redactor)
-        with response:
-            body = read_body(response.raw, response.headers.get("Content-Encoding"), deadline)
-    if body.timed_out or deadline.fired:
-        return _unreachable(target, started, timed_out(target.url, target.timeout_seconds), redactor)
-    return _classified(target, started, redactor, response, body)
+        sent = exchange(session, prepared, settings, deadline, url=target.url, timeout_seconds=target.timeout_seconds)
+        if not isinstance(sent, Exchanged):
+            return _unreachable(target, started, sent, redactor)
+        return _classified(target, started, redactor, sent.response, sent.body, sent_at=sent.sent_at,
+                           again=partial(_recheck, target, session, settings, deadline, redactor=redactor))
 
 
 def probe(target: ProbeTarget, session_pool: SessionPool) -> ProbeResult:

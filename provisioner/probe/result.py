@@ -13,10 +13,13 @@ from enum import StrEnum
 class Outcome(StrEnum):
     OK = "ok"
     UNAUTHORIZED = "unauthorized"  # bad signature or credentials
-    NOT_PERMITTED = "not-permitted"  # authenticated, but the integration lacks the API resource
+    NOT_PERMITTED = "not-permitted"  # authenticated, but the integration lacks the API resource (or is inactive)
+    HEADER_STRIPPED = "header-stripped"  # the Authorization header never reached Magento: the caller was a guest
+    MISSING_ARGUMENT = "missing-argument"  # authenticated and permitted, but the ping path lacks a required argument
     UNSUPPORTED_METHOD = "unsupported-method"  # Magento refuses the signature method
     NOT_FOUND = "not-found"  # no such route: baseUri or pingPath is wrong
     NOT_API = "not-api"  # HTML (or a redirect) where Magento's JSON API was expected
+    BLOCKED = "blocked"  # an HTTP auth or firewall layer in front of Magento refused (HTML 401/403)
     UNREACHABLE = "unreachable"  # no HTTP answer: see UnreachableReason
     SERVER_ERROR = "server-error"  # Magento (or something in front of it) failed
 

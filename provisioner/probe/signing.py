@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -18,6 +20,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from oauthlib.oauth1 import SIGNATURE_TYPE_AUTH_HEADER
+from pydantic import SecretStr
 from requests_oauthlib import OAuth1
 
 from provisioner.probe.target import BearerCredentials, Credentials, OAuth1Credentials
@@ -105,6 +108,25 @@ def oauth1_auth(
     )
 
 
+@lru_cache(maxsize=1)
+def _throwaway_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    return pem.decode("ascii")
+
+
+def throwaway(credentials: OAuth1Credentials) -> OAuth1Credentials:
+    """The same consumer key, token and method, signing with random secrets that exist nowhere else.
+
+    The signature cannot verify, and nothing about the real secrets can be derived from it (it is not
+    the real signature altered: it is keyed with values drawn here and thrown away)."""
+    if credentials.signature_method.is_rsa:
+        return replace(credentials, private_key=SecretStr(_throwaway_pem()))
+    return replace(credentials, consumer_secret=SecretStr(secrets.token_urlsafe(24)),
+                   token_secret=SecretStr(secrets.token_urlsafe(24)))
+
+
 def auth_for(credentials: Credentials) -> requests.auth.AuthBase:
     if isinstance(credentials, BearerCredentials):
         return BearerAuth(credentials)
@@ -113,6 +135,7 @@ def auth_for(credentials: Credentials) -> requests.auth.AuthBase:
 
 
 _OAUTH_VALUE = re.compile(r'(oauth_signature|oauth_token)="([^"]*)"')
+_TIMESTAMP = re.compile(r'oauth_timestamp="(\d{1,12})"')
 
 
 def _text(value: str | bytes) -> str:
@@ -128,6 +151,12 @@ def sent_secrets(headers: Mapping[str, str | bytes]) -> tuple[str, ...]:
     for _name, raw in _OAUTH_VALUE.findall(value):
         found += [raw, unquote(raw), unquote(unquote(raw))]
     return tuple(dict.fromkeys(v for v in found if v))
+
+
+def sent_timestamp(headers: Mapping[str, str | bytes]) -> int | None:
+    """The ``oauth_timestamp`` the signed request carries (``None`` for bearer tokens)."""
+    found = _TIMESTAMP.search(_text(headers.get("Authorization") or ""))
+    return int(found.group(1)) if found else None
 
 
 def unsendable(headers: Mapping[str, str | bytes]) -> str | None:

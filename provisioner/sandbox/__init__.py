@@ -6,12 +6,14 @@ Used by the tests, the benchmarks, the demo and users' CI: ``provisioner sandbox
 
 from __future__ import annotations
 
+from provisioner.sandbox.front import Front
 from provisioner.sandbox.integrations import Faults, Integration, IntegrationsFile, load_integrations
 from provisioner.sandbox.magento import MagentoVersion
 from provisioner.sandbox.server import Sandbox, SandboxConfig, running_sandbox
 
 __all__ = [
     "Faults",
+    "Front",
     "Integration",
     "IntegrationsFile",
     "MagentoVersion",

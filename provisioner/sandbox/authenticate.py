@@ -34,6 +34,7 @@ the short hashes are the versions of each file that were read):
 from __future__ import annotations
 
 import hmac
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -48,7 +49,8 @@ from provisioner.sandbox.oauth_verify import (
     verify_signature,
 )
 
-MAX_SKEW_SECONDS = 600
+MAX_SKEW_SECONDS = 600  # Nonce/Generator.php::TIME_DEVIATION: how far ahead a timestamp may be
+_PHP_NUMBER = re.compile(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _REQUIRED = ("oauth_consumer_key", "oauth_signature", "oauth_signature_method", "oauth_nonce", "oauth_timestamp",
              "oauth_token")
 
@@ -79,11 +81,29 @@ class Caller:
     consumer_key: str | None = None  # for the log: an identifier, never a secret
 
 
+def php_int(text: str) -> int:
+    """PHP's ``(int)$string`` (PHP 8): leading whitespace, then the longest numeric prefix ("12abc" is 12,
+    "1e3" is 1000, "1.9" is 1); 0 when there is none."""
+    found = _PHP_NUMBER.match(text)
+    if found is None:
+        return 0
+    number = found.group(0).strip()
+    try:
+        return int(number) if number.lstrip("+-").isdigit() else int(float(number))
+    except (ValueError, OverflowError):
+        return 0
+
+
 @dataclass
 class Authenticator:
+    """``clock_offset_s``: the store's clock minus this machine's (negative: the store is behind);
+    ``nonce_storage_fails``: Magento cannot read or write its oauth_nonce table."""
+
     integrations: tuple[Integration, ...]
     version: MagentoVersion
     nonces: NonceCache
+    clock_offset_s: float = 0.0
+    nonce_storage_fails: bool = False
 
     def __post_init__(self) -> None:
         self.replace(self.integrations)
@@ -144,13 +164,14 @@ class Authenticator:
         integration = by_key.get(p["oauth_consumer_key"])
         if integration is None:
             return self._fail(401, me.CONSUMER_NOT_FOUND, key=key)
-        now = time.time()
-        try:
-            timestamp = int(p["oauth_timestamp"])
-        except ValueError:
-            timestamp = 0
-        if timestamp <= 0 or abs(now - timestamp) > MAX_SKEW_SECONDS:
-            return self._fail(400, me.BAD_TIMESTAMP, key=key)
+        now = time.time() + self.clock_offset_s
+        # Nonce/Generator.php::validateNonce (magento/magento2 1fd56169, 2.4.8; the same since 2.1): "(int)$timestamp
+        # <= 0 || > time() + TIME_DEVIATION (600)" throws an OauthInputException that the generator's own
+        # catch (\Exception) turns into 401 "An error occurred validating the nonce", as it does a failing
+        # nonce table; a timestamp in the past is accepted, however old.
+        timestamp = php_int(p["oauth_timestamp"])
+        if timestamp <= 0 or timestamp > int(now) + MAX_SKEW_SECONDS or self.nonce_storage_fails:
+            return self._fail(401, me.NONCE_INVALID, key=key)
         if not self.nonces.first_use(integration.consumer_key, p["oauth_nonce"], now):
             return self._fail(401, me.NONCE_USED, [integration.name], key)
         owner = self._token_owner(p["oauth_token"], known)

@@ -14,8 +14,16 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from provisioner.applications.magento2 import errors as me
+from provisioner.sandbox.front import HTML_TYPE, front_answer
 from provisioner.sandbox.integrations import Faults
-from provisioner.sandbox.magento import FAULT_MESSAGES, error_body, html_page, match_route, not_authorized
+from provisioner.sandbox.magento import (
+    FAULT_MESSAGES,
+    error_body,
+    html_page,
+    match_route,
+    missing_argument,
+    not_authorized,
+)
 
 if TYPE_CHECKING:
     from provisioner.sandbox.server import SandboxHTTPServer
@@ -77,10 +85,18 @@ class SandboxHandler(BaseHTTPRequestHandler):
         log.info("%s %s %s consumer=%s", printable(self.command), printable(request_path(self.path)), status,
                  printable(consumer_key or "-"))
 
-    def _send(self, status: int, body: bytes, content_type: str, consumer_key: str | None) -> None:
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header by the store's clock (``SandboxConfig.clock_offset_seconds``)."""
+        now = time.time() if timestamp is None else timestamp
+        return super().date_time_string(now + self.server.state.authenticator.clock_offset_s)
+
+    def _send(self, status: int, body: bytes, content_type: str, consumer_key: str | None,
+              headers: dict[str, str] | None = None) -> None:
         self._log(status, consumer_key)  # before the answer: a client that has it can rely on the log line
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self._log(status, consumer_key)  # before the body: a client that has its answer finds the line logged
@@ -127,6 +143,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
             time.sleep(state.latency_ms / 1000)
         if self._apply_faults(state.faults, None):
             return
+        refusal = front_answer(state.front)  # basic auth or a firewall refuses before PHP runs
+        if refusal is not None:
+            self._send(refusal[0], refusal[2], HTML_TYPE, None, refusal[1])
+            return
         path = request_path(self.path)
         if not (path == "/rest" or path.startswith("/rest/")):
             status, page = html_page(path)
@@ -137,7 +157,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self._send_json(404, error_body(me.NO_ROUTE))
             return
         url = f"{state.scheme}://{authority}{request_target(self.path)}"
-        caller = state.authenticator.identify(self.command, url, self.headers.get("Authorization"))
+        # strip_authorization: Apache with PHP-FPM/FastCGI and no HTTP_AUTHORIZATION pass-through: PHP (and so
+        # Framework/Oauth/Helper/Request.php::prepareRequest) never sees the header; the caller is a guest.
+        authorization = None if state.strip_authorization else self.headers.get("Authorization")
+        caller = state.authenticator.identify(self.command, url, authorization)
         if caller.error is not None:
             self._send_json(*caller.error, consumer_key=caller.consumer_key)
             return
@@ -146,6 +169,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return
         if integration is None or not integration.allows(route.resource):
             self._send_json(*not_authorized(route.resource), consumer_key=caller.consumer_key)
+            return
+        missing = missing_argument(route, request_target(self.path).partition("?")[2])
+        if missing is not None:  # after authentication and the ACL check (InputParamsResolver::resolve)
+            self._send_json(*missing, consumer_key=caller.consumer_key)
             return
         self._send_json(200, json.dumps(route.body).encode(), caller.consumer_key)
 

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import unquote_plus
 
 from provisioner.applications.magento2 import errors as me
 
@@ -33,9 +34,12 @@ class MagentoVersion(StrEnum):
 
 @dataclass(frozen=True)
 class Route:
+    """``arguments``: the service method's arguments without a default, which the query must give."""
+
     path: str
     resource: str
     body: object
+    arguments: tuple[str, ...] = ()
 
 
 _STORE = {
@@ -55,7 +59,10 @@ ROUTES: tuple[Route, ...] = (
             "is_active": 1}]),
     Route("/V1/store/websites", "Magento_Backend::store",
           [{"id": 1, "code": "base", "name": "Main Website", "default_group_id": 1}]),
-    Route("/V1/products", "Magento_Catalog::products", {"items": [], "search_criteria": {}, "total_count": 0}),
+    # app/code/Magento/Catalog/etc/webapi.xml: GET /V1/products is Api/ProductRepositoryInterface::getList(
+    # SearchCriteriaInterface $searchCriteria), no default, resource Magento_Catalog::products (magento/magento2, 2.4).
+    Route("/V1/products", "Magento_Catalog::products", {"items": [], "search_criteria": {}, "total_count": 0},
+          arguments=("searchCriteria",)),
 )
 _ROUTE_BY_PATH = {route.path: route for route in ROUTES}
 _REST_PATH = re.compile(r"^/rest(?:/(?P<store>[a-z0-9_]+))?(?P<route>/V1/.*)$")
@@ -78,6 +85,20 @@ def error_body(template: str, parameters: list[str] | dict[str, str] | None = No
 
 def not_authorized(resource: str) -> tuple[int, bytes]:
     return 401, error_body(me.NOT_AUTHORIZED, {"resources": resource})
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=\w)(?=[A-Z])", "_", name).lower()
+
+
+def missing_argument(route: Route, query: str) -> tuple[int, bytes] | None:
+    """Magento's 400 for the first argument the query lacks (``ServiceInputProcessor::process``, 6bc3fe98,
+    2.4: ``isset($inputArray[$name]) || isset($inputArray[$snake_name])``; PHP parses ``a[b]=1`` as ``a``)."""
+    given = {unquote_plus(pair.split("=", 1)[0]).split("[", 1)[0] for pair in query.split("&") if pair}
+    for name in route.arguments:
+        if name not in given and _snake(name) not in given:
+            return 400, error_body(me.FIELD_REQUIRED, {"fieldName": name})
+    return None
 
 
 FAULT_MESSAGES = {

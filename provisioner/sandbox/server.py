@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioner.sandbox.authenticate import Authenticator, NonceCache
+from provisioner.sandbox.front import Front
 from provisioner.sandbox.handler import SandboxHandler
 from provisioner.sandbox.integrations import Faults, Integration
 from provisioner.sandbox.magento import MagentoVersion
@@ -40,6 +41,13 @@ class SandboxConfig:
     tls_dir: Path | None = None  # where the CA and server certificate go; default: a private temp dir
     latency_ms: int = 0
     faults: Faults = field(default_factory=Faults)
+    # What stands around Magento (docs/probe.md): a web server that drops the Authorization header before PHP,
+    # basic auth or a firewall in front, the store's clock (seconds ahead of this machine's; negative: behind),
+    # a nonce table that fails.
+    strip_authorization: bool = False
+    front: Front | None = None
+    clock_offset_seconds: float = 0.0
+    nonce_storage_fails: bool = False
 
 
 @dataclass
@@ -49,6 +57,8 @@ class ServerState:
     authority: str
     latency_ms: int
     faults: Faults
+    strip_authorization: bool = False
+    front: Front | None = None
 
 
 ACCEPT_TIMEOUT_S = 0.5
@@ -170,8 +180,11 @@ class Sandbox:
             self.tls_files = generate_tls_files(directory, config.host)
             context = self.tls_files.server_context()
         state = ServerState(
-            authenticator=Authenticator(config.integrations, config.magento, NonceCache()),
+            authenticator=Authenticator(config.integrations, config.magento, NonceCache(),
+                                        clock_offset_s=config.clock_offset_seconds,
+                                        nonce_storage_fails=config.nonce_storage_fails),
             scheme=self.scheme, authority="", latency_ms=config.latency_ms, faults=config.faults,
+            strip_authorization=config.strip_authorization, front=config.front,
         )
         self._server = SandboxHTTPServer((config.host, config.port), state, context)
         state.authority = f"{self.url_host}:{self.port}"

@@ -25,7 +25,17 @@ TOKEN_REVOKED = "Access token has been revoked"
 CONSUMER_KEY_LENGTH = "Consumer key is not the correct length"
 CONSUMER_NOT_FOUND = "A consumer having the specified key does not exist"
 NONCE_USED = "The nonce is already being used by the consumer with ID %1"
-BAD_TIMESTAMP = "Incorrect timestamp value in the oauth_timestamp parameter"
+# Integration/Model/Oauth/Nonce/Generator.php::validateNonce (magento/magento2 1fd56169, 2.4.8; the same in
+# 2.1 and 2.2): a timestamp <= 0 or more than TIME_DEVIATION (600) s ahead throws an OauthInputException
+# ("Incorrect timestamp value in the oauth_timestamp parameter"), which is not an Oauth\Exception, so the
+# generator's own catch (\Exception) turns it into this Oauth\Exception (401), as it does any failure to
+# load or save the nonce. Released Magento 2 never sends the timestamp message itself.
+NONCE_INVALID = "An error occurred validating the nonce"
+# Framework/Webapi/ServiceInputProcessor.php::processInputError (magento/magento2 6bc3fe98, 2.4): a service
+# argument with no default that the request does not carry; an InputException, 400 (Webapi/ErrorProcessor.php
+# ::maskException, 1c820bef), parameters {"fieldName": "<argument>"}. Reached only after the request passed
+# authentication and the ACL check (Webapi/Controller/Rest/InputParamsResolver.php::resolve validates first).
+FIELD_REQUIRED = '"%fieldName" is required. Enter and try again.'
 
 _PLACEHOLDER = re.compile(r"%(\w+)")
 MAX_MESSAGE = 500
@@ -70,13 +80,18 @@ def parse_error(body: bytes) -> MagentoError | None:
     return MagentoError(template=template, text=render_message(template, data.get("parameters"))[:MAX_MESSAGE])
 
 
-def resources_of(body: bytes) -> str | None:
-    """The ``%resources`` parameter of a not-authorized error, when present."""
+def named_parameter(body: bytes, name: str) -> str | None:
+    """A named parameter of a Magento error (``resources``, ``fieldName``), when present."""
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None
     params = data.get("parameters") if isinstance(data, dict) else None
-    if isinstance(params, dict) and params.get("resources") is not None:
-        return str(params["resources"])
+    if isinstance(params, dict) and params.get(name) is not None:
+        return str(params[name])
     return None
+
+
+def resources_of(body: bytes) -> str | None:
+    """The ``%resources`` parameter of a not-authorized error, when present."""
+    return named_parameter(body, "resources")

@@ -86,3 +86,27 @@ def test_sandbox_cli_refuses_a_bad_integrations_file(tmp_path, cli):
     assert done.returncode == 1
     assert "consumerKey must be 32 characters" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def probe_served_by(tmp_path, creds, *flags):
+    process, info = start_sandbox("--integrations", str(write_integrations(tmp_path / "i.yaml", creds)), *flags)
+    try:
+        with SessionPool() as pool:
+            result = probe(target(info["base-uri"], creds.oauth1("HMAC-SHA256")), pool)
+    finally:
+        code, _out, _err = stop(process)
+    assert code == 0
+    return result
+
+
+def test_sandbox_cli_scenario_flags_reach_the_sandbox(tmp_path):
+    creds = Creds.fresh()
+    stripped = probe_served_by(tmp_path, creds, "--strip-authorization")
+    assert stripped.outcome.value == "header-stripped"
+    behind = probe_served_by(tmp_path, creds, "--clock-offset", "-3600")
+    assert (behind.outcome.value, behind.message) == ("unauthorized", "An error occurred validating the nonce")
+    assert "s ahead of the server's" in (behind.hint or "")
+    failing = probe_served_by(tmp_path, creds, "--nonce-storage-fails")
+    assert "oauth_nonce" in (failing.hint or "")
+    walled = probe_served_by(tmp_path, creds, "--front", "basic-auth")
+    assert (walled.outcome.value, walled.status_code) == ("blocked", 401)

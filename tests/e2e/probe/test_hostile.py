@@ -47,7 +47,7 @@ FAULTS = [
     ("forged-line", "forged", "unauthorized"),
     ("healthy-hostile", "healthy", "ok"),
 ]
-EXPECTED_BY_WHERE = {"body": "unauthorized", "params": "not-permitted", "split": "unauthorized",
+EXPECTED_BY_WHERE = {"body": "unauthorized", "params": "header-stripped", "split": "unauthorized",
                      "location": "not-api", "type": "not-api", "403": "not-permitted", "500": "server-error"}
 
 

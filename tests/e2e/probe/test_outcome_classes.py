@@ -35,7 +35,8 @@ def test_missing_permission_is_not_permitted(pool, creds):
     integration = creds.integration(allowed_resources=("Magento_Catalog::products",))
     with running_sandbox(SandboxConfig((integration,))) as sb:
         result = probe(target(sb.base_uri, creds.oauth1("HMAC-SHA256")), pool)
-        products = probe(target(sb.base_uri, creds.oauth1("HMAC-SHA256"), ping_path="/V1/products"), pool)
+        products = probe(target(sb.base_uri, creds.oauth1("HMAC-SHA256"),
+                                ping_path="/V1/products?searchCriteria[pageSize]=1"), pool)
     assert result.outcome is Outcome.NOT_PERMITTED
     assert result.status_code == 401
     assert result.message == "The consumer isn't authorized to access Magento_Backend::store."
