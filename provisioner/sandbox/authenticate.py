@@ -43,6 +43,7 @@ from provisioner.sandbox.integrations import TOKEN_LENGTH, Integration
 from provisioner.sandbox.magento import MagentoVersion, error_body
 from provisioner.sandbox.oauth_verify import (
     load_public_key,
+    magento_base_string,
     parse_authorization,
     signature_base_string,
     verify_signature,
@@ -84,6 +85,7 @@ class Authenticator:
     integrations: tuple[Integration, ...]
     version: MagentoVersion
     nonces: NonceCache
+    strict_parameters: bool = True  # the base string as Magento builds it (oauth_verify.magento_base_string)
 
     def __post_init__(self) -> None:
         self.replace(self.integrations)
@@ -95,6 +97,13 @@ class Authenticator:
         """
         self._known = (integrations, {i.consumer_key: i for i in integrations})
         self.integrations = integrations
+
+    def consumer_id(self, integration: Integration) -> int:
+        """Magento's numeric ``oauth_consumer.entity_id``: the declared one, else the position (from 1)."""
+        if integration.consumer_id is not None:
+            return integration.consumer_id
+        keys = [i.consumer_key for i in self._known[0]]
+        return keys.index(integration.consumer_key) + 1 if integration.consumer_key in keys else 0
 
     @staticmethod
     def _token_owner(token: str, integrations: tuple[Integration, ...]) -> Integration | None:
@@ -152,7 +161,8 @@ class Authenticator:
         if timestamp <= 0 or abs(now - timestamp) > MAX_SKEW_SECONDS:
             return self._fail(400, me.BAD_TIMESTAMP, key=key)
         if not self.nonces.first_use(integration.consumer_key, p["oauth_nonce"], now):
-            return self._fail(401, me.NONCE_USED, [integration.name], key)
+            # Nonce/Generator.php::validateNonce: __('... with ID %1', [$consumer->getId()]) — the numeric id
+            return self._fail(401, me.NONCE_USED, [str(self.consumer_id(integration))], key)
         owner = self._token_owner(p["oauth_token"], known)
         if owner is None:
             return self._fail(401, me.TOKEN_NOT_FOUND, key=key)
@@ -166,8 +176,7 @@ class Authenticator:
             return Caller(consumer_key=key)  # no active integration for the consumer: a guest
         return Caller(integration, consumer_key=key)
 
-    @staticmethod
-    def _signature_ok(method: str, url: str, p: dict[str, str], integration: Integration) -> bool:
+    def _signature_ok(self, method: str, url: str, p: dict[str, str], integration: Integration) -> bool:
         signature_method = p["oauth_signature_method"]
         public_key = None
         if signature_method.startswith("RSA-"):
@@ -175,7 +184,8 @@ class Authenticator:
                 return False
             public_key = load_public_key(integration.public_key)
         try:
-            base = signature_base_string(method, url, p)
+            build = magento_base_string if self.strict_parameters else signature_base_string
+            base = build(method, url, p)
         except ValueError:  # not a URL (a port out of range, a broken IPv6 literal): nothing can verify
             return False
         return verify_signature(

@@ -24,7 +24,7 @@ from typing import Any
 from provisioner.sandbox.authenticate import Authenticator, NonceCache
 from provisioner.sandbox.handler import SandboxHandler
 from provisioner.sandbox.integrations import Faults, Integration
-from provisioner.sandbox.magento import MagentoVersion
+from provisioner.sandbox.magento import DEFAULT_STORE_CODES, MagentoVersion
 from provisioner.sandbox.tls import TlsFiles, generate_tls_files
 
 log = logging.getLogger("provisioner.sandbox")
@@ -40,6 +40,10 @@ class SandboxConfig:
     tls_dir: Path | None = None  # where the CA and server certificate go; default: a private temp dir
     latency_ms: int = 0
     faults: Faults = field(default_factory=Faults)
+    # Verify signatures over the base string Magento builds (its query parsing, strnatcmp order, 2.4.6's
+    # path normalisation); False: RFC 5849's, which accepts ping paths a real store refuses. docs/sandbox.md
+    strict_parameters: bool = True
+    store_codes: tuple[str, ...] = DEFAULT_STORE_CODES  # the stores /rest/<code>/V1/... routes to (and "all")
 
 
 @dataclass
@@ -49,6 +53,7 @@ class ServerState:
     authority: str
     latency_ms: int
     faults: Faults
+    store_codes: tuple[str, ...] = DEFAULT_STORE_CODES
 
 
 ACCEPT_TIMEOUT_S = 0.5
@@ -170,8 +175,10 @@ class Sandbox:
             self.tls_files = generate_tls_files(directory, config.host)
             context = self.tls_files.server_context()
         state = ServerState(
-            authenticator=Authenticator(config.integrations, config.magento, NonceCache()),
+            authenticator=Authenticator(config.integrations, config.magento, NonceCache(),
+                                        strict_parameters=config.strict_parameters),
             scheme=self.scheme, authority="", latency_ms=config.latency_ms, faults=config.faults,
+            store_codes=config.store_codes,
         )
         self._server = SandboxHTTPServer((config.host, config.port), state, context)
         state.authority = f"{self.url_host}:{self.port}"
