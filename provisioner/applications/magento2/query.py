@@ -28,8 +28,8 @@ from urllib.parse import unquote_to_bytes
 
 PROTOCOL_PARAMETER = re.compile(r"oauth_[a-z_-]+")
 # Laminas\Uri\Uri::normalizePath (2.4.6) decodes these besides the unreserved characters.
-_DECODED_IN_PATH_2_4_6 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:@&=+$,/;%")
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+DECODED_IN_PATH_2_4_6 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:@&=+$,/;%")
+PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 def rawurldecode(text: str) -> str:
@@ -52,9 +52,9 @@ def normalise_path_2_4_6(path: str) -> str:
 
     def decode(match: re.Match[str]) -> str:
         byte = int(match.group(1), 16)
-        return chr(byte) if byte in _DECODED_IN_PATH_2_4_6 else match.group(0).upper()  # decodeUrlEncodedChars
+        return chr(byte) if byte in DECODED_IN_PATH_2_4_6 else match.group(0).upper()  # decodeUrlEncodedChars
 
-    return _PERCENT.sub(decode, path)
+    return PERCENT.sub(decode, path)
 
 
 def _digits(text: str, start: int) -> int:
