@@ -7,9 +7,9 @@ and by the sandbox's strict mode (which verifies the way Magento does). The fact
   2.4.6, e.g. magento/framework 103.0.6): ``explode('&', $query)``, then ``explode('=', $pair)`` and
   only ``2 === count($paramData)`` is kept — a pair without ``=`` or with two is dropped; the result
   is a PHP array keyed by name, so a repeated name keeps its last value; names and values go through
-  ``rawurldecode``, which leaves ``+`` a literal plus (2.4-develop later switched to ``urldecode``,
-  magento/magento2 pull request 34896); names matching ``/oauth_[a-z_-]+/`` are protocol parameters,
-  never taken from the query when the header carries them.
+  ``rawurldecode``, which leaves ``+`` a literal plus (magento/magento2 pull request 34896 asks for
+  ``urldecode``; the 2.4-develop copy read at 0074c144 has it); names matching ``/oauth_[a-z_-]+/`` are
+  protocol parameters, never taken from the query when the header carries them.
 - ``vendor/laminas/laminas-oauth/src/Signature/AbstractSignature.php`` (laminas-oauth 2.x, used from
   2.4.6; Zend_Oauth's ``Signature_Abstract`` before it has the same two steps):
   ``getBaseSignatureString`` percent-encodes names and values (``Http\\Utility::urlEncode``:
@@ -19,6 +19,10 @@ and by the sandbox's strict mode (which verifies the way Magento does). The fact
   percent-encodings of unreserved characters *and* of ``:@&=+$,/;%`` — so 2.4.6 signs ``/ABC%2F10``
   as ``/ABC/10`` (magento/magento2 issue 37278; 2.4.7's ``Framework/Oauth/Helper/Uri/Http.php``
   overrides ``normalizePath`` to decode unreserved characters only).
+
+What is modelled is 2.4.4 to 2.4.6, the strictest: a ping path that verifies here verifies there.
+2.4.7's other change to ``Request::prepareRequest`` (each value ``rawurlencode``d before signing, see the
+backport in issue 37278) is not modelled.
 """
 
 from __future__ import annotations
