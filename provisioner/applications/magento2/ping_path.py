@@ -21,6 +21,7 @@ from provisioner.applications.magento2.query import (
     strnatcmp,
 )
 
+UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 # The protocol parameters requests-oauthlib sends in the header (they sort with the query's).
 CLIENT_OAUTH_NAMES = ("oauth_consumer_key", "oauth_nonce", "oauth_signature_method", "oauth_timestamp",
                       "oauth_token", "oauth_version")
@@ -43,7 +44,16 @@ def _query_findings(query: str) -> list[PingFinding]:
     seen: set[str] = set()
     for pair in (p for p in query.split("&") if p):
         name = pair.split("=")[0]
-        if pair.count("=") != 1 and not PROTOCOL_PARAMETER.search(name):
+        if PROTOCOL_PARAMETER.search(name):  # Request.php tests the name before decoding it
+            found.append(PingFinding(
+                "check.ping-path-oauth",
+                f"`{rawurldecode(name)}` in the ping path's query looks like an OAuth protocol parameter (it "
+                "contains oauth_): Magento leaves it out of the signature it checks, the client signs it in, so "
+                f"every test gets {INVALID}",
+                "rename or remove it: the protocol parameters travel in the Authorization header",
+            ))
+            continue
+        if pair.count("=") != 1:
             what = "has no `=`" if "=" not in pair else "has more than one `=`"
             found.append(PingFinding(
                 "check.ping-path-pair",
@@ -86,13 +96,15 @@ def ping_path_findings(ping_path: str) -> list[PingFinding]:
     """What in an OAuth 1.0 connection's ``pingPath`` makes Magento's signature differ from the client's."""
     path, _, query = ping_path.partition("?")
     found: list[PingFinding] = []
-    encoded = next((m for m in PERCENT.finditer(path) if int(m.group(1), 16) in DECODED_IN_PATH_2_4_6), None)
+    # requests (the probe's client) decodes the unreserved ones itself before sending (requote_uri)
+    encoded = next((m for m in PERCENT.finditer(path) if int(m.group(1), 16) in DECODED_IN_PATH_2_4_6
+                    and int(m.group(1), 16) not in UNRESERVED), None)
     if encoded is not None:
         found.append(PingFinding(
             "check.ping-path-encoded",
             f"the ping path has `{encoded.group(0)}` ({rawurldecode(encoded.group(0))!r} encoded) in its path: Magento "
             f"2.4.6 decodes it before checking the signature, the client signs it encoded, so every test gets "
             f"{INVALID} (magento/magento2 issue 37278; fixed for %2F in 2.4.7)",
-            "ping a path without percent-encoded characters, e.g. /V1/store/storeConfigs",
+            "ping a path without percent-encoded reserved characters, e.g. /V1/store/storeConfigs",
         ))
     return found + _query_findings(query.partition("#")[0])

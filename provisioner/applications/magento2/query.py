@@ -46,7 +46,7 @@ def magento_query_pairs(query: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for pair in query.split("&") if query else ():
         parts = pair.split("=")
-        if len(parts) == 2 and not PROTOCOL_PARAMETER.search(parts[0]):
+        if len(parts) == 2 and not PROTOCOL_PARAMETER.search(parts[0]):  # preg_match: anywhere in the name
             found[rawurldecode(parts[0])] = rawurldecode(parts[1])
     return found
 

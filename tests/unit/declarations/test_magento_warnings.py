@@ -15,7 +15,7 @@ from tests.unit.declarations.samples import METHODS, connection, dump, line_of, 
 
 MAGENTO_CODES = ("check.magento-signature", "check.base-uri-admin", "check.base-uri-v1", "check.base-uri-rest",
                  "check.ping-path-pair", "check.ping-path-duplicate", "check.ping-path-plus", "check.ping-path-order",
-                 "check.ping-path-encoded")
+                 "check.ping-path-encoded", "check.ping-path-oauth")
 
 
 def _found(tmp_path: Path, doc: dict[str, object], key: str) -> tuple[list[tuple[str, int, int]], list[str], str]:
@@ -99,6 +99,8 @@ PING_PATHS = [
     ("/V1/products?f[filters][2][field]=sku&f[filters][3][field]=name", [], ""),
     ("/V1/products/ABC%2F10", ["check.ping-path-encoded"], "`%2F`"),
     ("/V1/products/ABC%3F10", [], ""),
+    ("/V1/products/%41BC", [], ""),  # requests sends it as /V1/products/ABC
+    ("/V1/products?x=1&oauth_extra=2", ["check.ping-path-oauth"], "`oauth_extra`"),
     ("/V1/products?a&a=1&b=x+y", ["check.ping-path-pair", "check.ping-path-plus"], "has no `=`"),
 ]
 

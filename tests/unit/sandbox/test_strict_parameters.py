@@ -93,3 +93,23 @@ def test_the_query_as_magento_reads_it(query, pairs):
 ])
 def test_the_path_as_magento_2_4_6_normalises_it(path, normalised):
     assert normalise_path_2_4_6(path) == normalised
+
+
+# validate's warnings and the strict sandbox must agree: a warned ping path is refused, an unwarned one verifies.
+AGREEMENT = [p for p, _ in PATHS] + [
+    "/V1/store/storeConfigs?a=1&a=1", "/V1/store/storeConfigs?p9=x&p10=y", "/V1/store/storeConfigs?p1=x&p2=y",
+    "/V1/store/storeConfigs?x=1&oauth_extra=2", "/V1/store/storeConfigs?x=1&xoauth_ab=2",
+    "/V1/store/storeConfigs?a&b=1", "/V1/store/storeConfigs?&&b=1&", "/V1/products/%41BC", "/V1/products/AB%3F",
+    "/V1/store/storeConfigs?v=%2B", "/V1/store/storeConfigs?v=caf%C3%A9", "/V1/store/storeConfigs?v=a~b",
+    "/V1/store/storeConfigs?searchCriteria[filterGroups][0][filters][0][field]=sku"
+    "&searchCriteria[filterGroups][0][filters][0][value]=x",
+]
+
+
+@pytest.mark.parametrize("path", AGREEMENT)
+def test_validate_warns_exactly_where_the_strict_sandbox_refuses(sandboxes, creds, path):
+    from provisioner.applications.magento2.ping_path import ping_path_findings
+
+    strict, _ = sandboxes
+    refused = _get(strict.base_uri, creds, path).status_code == 401
+    assert refused == bool(ping_path_findings(path)), [f.code for f in ping_path_findings(path)]
