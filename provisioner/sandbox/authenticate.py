@@ -161,7 +161,9 @@ class Authenticator:
         if timestamp <= 0 or abs(now - timestamp) > MAX_SKEW_SECONDS:
             return self._fail(400, me.BAD_TIMESTAMP, key=key)
         if not self.nonces.first_use(integration.consumer_key, p["oauth_nonce"], now):
-            # Nonce/Generator.php::validateNonce: __('... with ID %1', [$consumer->getId()]) — the numeric id
+            # Integration/Model/Oauth/Nonce/Generator.php::validateNonce (2.4): __('... with ID %1',
+            # [$consumer->getId()]) — the numeric id of the database row; sent as a JSON string here (whether a
+            # store sends "3" or 3 depends on its PDO settings; the classifier reads either)
             return self._fail(401, me.NONCE_USED, [str(self.consumer_id(integration))], key)
         owner = self._token_owner(p["oauth_token"], known)
         if owner is None:
