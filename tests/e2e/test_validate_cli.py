@@ -16,7 +16,8 @@ Cli = Callable[..., CompletedProcess[str]]
 def test_the_example_connections_are_valid(cli: Cli, repo_root: Path) -> None:
     done = cli(["validate", "connections/"], cwd=repo_root)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert re.search(r"^0 errors, \d+ warnings? in [4-9] files$", done.stderr, re.M)
+    # every example is something a real Magento 2.4.4+ store accepts: no warning at all
+    assert re.search(r"^0 errors, 0 warnings in [4-9] files$", done.stderr, re.M), done.stdout + done.stderr
 
 
 def test_every_example_carries_the_schema_modeline(repo_root: Path) -> None:
