@@ -42,6 +42,7 @@ def _encoded(name: str) -> str:
 def _query_findings(query: str) -> list[PingFinding]:
     found: list[PingFinding] = []
     seen: set[str] = set()
+    repeated: set[str] = set()  # each repeated name reported once
     for pair in (p for p in query.split("&") if p):
         name = pair.split("=")[0]
         if PROTOCOL_PARAMETER.search(name):  # Request.php tests the name before decoding it
@@ -63,14 +64,16 @@ def _query_findings(query: str) -> list[PingFinding]:
                 "as %3D, or remove it",
             ))
             continue
-        if rawurldecode(name) in seen:
+        decoded = rawurldecode(name)
+        if decoded in seen and decoded not in repeated:
+            repeated.add(decoded)
             found.append(PingFinding(
                 "check.ping-path-duplicate",
-                f"`{rawurldecode(name)}` appears more than once in the ping path's query: Magento keeps only its "
+                f"`{decoded}` appears more than once in the ping path's query: Magento keeps only its "
                 f"last value, the client signs every one, so every test gets {INVALID}",
                 "keep one of them",
             ))
-        seen.add(rawurldecode(name))
+        seen.add(decoded)
     if "+" in query:
         found.append(PingFinding(
             "check.ping-path-plus",

@@ -92,6 +92,7 @@ PING_PATHS = [
     ("/V1/products?searchCriteria", ["check.ping-path-pair"], "has no `=`"),
     ("/V1/products?a=b=c", ["check.ping-path-pair"], "more than one `=`"),
     ("/V1/products?a=1&a=2", ["check.ping-path-duplicate"], "keeps only its last value"),
+    ("/V1/products?a=1&a=2&a=3&b=1&b=2", ["check.ping-path-duplicate"] * 2, "`a` appears more than once"),
     ("/V1/products?searchCriteria[filterGroups][0][filters][0][value]=a+b", ["check.ping-path-plus"], "%20"),
     ("/V1/products?value=a%20b", [], ""),
     ("/V1/products?f[filters][2][field]=sku&f[filters][10][field]=name", ["check.ping-path-order"],
