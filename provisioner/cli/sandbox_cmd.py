@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from provisioner.applications.magento2.base_uri import STORE_CODE
 from provisioner.cli import view
 from provisioner.cli.options import format_option
 from provisioner.cli.root import app
@@ -28,6 +29,15 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _store_codes(text: str) -> tuple[str, ...]:
+    codes = tuple(c.strip() for c in text.split(",") if c.strip())
+    bad = [c for c in codes if not STORE_CODE.match(c)]
+    if bad or not codes:
+        raise typer.BadParameter("store codes are letters, digits and _, starting with a letter (e.g. default,de)",
+                                 param_hint="--store-codes")
+    return codes
+
+
 @app.command("sandbox")
 def sandbox_command(
     *,
@@ -39,7 +49,15 @@ def sandbox_command(
         "--port", metavar="PORT", min=0, max=65535, help="Port; 0 picks a free one (printed).")] = 0,
     magento: Annotated[MagentoVersion, typer.Option(
         "--magento", metavar="|".join(v.value for v in MagentoVersion),
-        help="Behave like Magento 2.4.4+, 2.4.3 or accept any signature method.")] = MagentoVersion.V2_4_4,
+        help="Behave like Magento 2.4.4+ (HMAC-SHA256 only) or 2.4.3; 'any' accepts all seven signature methods "
+             "and is NOT a real Magento (for testing this tool).")] = MagentoVersion.V2_4_4,
+    strict_parameters: Annotated[bool, typer.Option(
+        "--strict-parameters/--rfc-parameters",
+        help="Verify signatures over the query and path as Magento reads them (the default), or as RFC 5849 "
+             "does (accepts ping paths a real store refuses).")] = True,
+    store_codes: Annotated[str, typer.Option(
+        "--store-codes", metavar="CODE,...", help="Store codes /rest/<code>/V1/... routes to (and 'all').")] = (
+        "default"),
     tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a generated CA (its file is printed).")] = False,
     tls_dir: Annotated[Path | None, typer.Option(
         "--tls-dir", metavar="DIR", help="Where to write the CA and certificate.")] = None,
@@ -65,6 +83,7 @@ def sandbox_command(
         integrations=loaded.integrations, magento=magento, host=host, port=port, tls=tls, tls_dir=tls_dir,
         latency_ms=latency_ms, faults=loaded.faults, strip_authorization=strip_authorization, front=front,
         clock_offset_seconds=clock_offset, nonce_storage_fails=nonce_storage_fails,
+        strict_parameters=strict_parameters, store_codes=_store_codes(store_codes),
     )
     stop = threading.Event()
 

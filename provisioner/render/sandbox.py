@@ -15,7 +15,7 @@ def print_ready(sandbox: Sandbox, integrations: int) -> None:
     out.write(f"port: {sandbox.port}\n")
     if sandbox.ca_file is not None:
         out.write(f"ca-bundle: {sandbox.ca_file}\n")
-    out.write(f"ready: Magento {sandbox.config.magento.value} sandbox with {integrations} integration(s); "
+    out.write(f"ready: {sandbox.config.magento.label} sandbox with {integrations} integration(s); "
               "Ctrl-C to stop\n")
     out.flush()
 

@@ -44,6 +44,7 @@ from provisioner.sandbox.integrations import TOKEN_LENGTH, Integration
 from provisioner.sandbox.magento import MagentoVersion, error_body
 from provisioner.sandbox.oauth_verify import (
     load_public_key,
+    magento_base_string,
     parse_authorization,
     signature_base_string,
     verify_signature,
@@ -104,6 +105,7 @@ class Authenticator:
     nonces: NonceCache
     clock_offset_s: float = 0.0
     nonce_storage_fails: bool = False
+    strict_parameters: bool = True  # the base string as Magento builds it (oauth_verify.magento_base_string)
 
     def __post_init__(self) -> None:
         self.replace(self.integrations)
@@ -115,6 +117,13 @@ class Authenticator:
         """
         self._known = (integrations, {i.consumer_key: i for i in integrations})
         self.integrations = integrations
+
+    def consumer_id(self, integration: Integration) -> int:
+        """Magento's numeric ``oauth_consumer.entity_id``: the declared one, else the position (from 1)."""
+        if integration.consumer_id is not None:
+            return integration.consumer_id
+        keys = [i.consumer_key for i in self._known[0]]
+        return keys.index(integration.consumer_key) + 1 if integration.consumer_key in keys else 0
 
     @staticmethod
     def _token_owner(token: str, integrations: tuple[Integration, ...]) -> Integration | None:
@@ -173,7 +182,10 @@ class Authenticator:
         if timestamp <= 0 or timestamp > int(now) + MAX_SKEW_SECONDS or self.nonce_storage_fails:
             return self._fail(401, me.NONCE_INVALID, key=key)
         if not self.nonces.first_use(integration.consumer_key, p["oauth_nonce"], now):
-            return self._fail(401, me.NONCE_USED, [integration.name], key)
+            # Integration/Model/Oauth/Nonce/Generator.php::validateNonce (2.4): __('... with ID %1',
+            # [$consumer->getId()]) — the numeric id of the database row; sent as a JSON string here (whether a
+            # store sends "3" or 3 depends on its PDO settings; the classifier reads either)
+            return self._fail(401, me.NONCE_USED, [str(self.consumer_id(integration))], key)
         owner = self._token_owner(p["oauth_token"], known)
         if owner is None:
             return self._fail(401, me.TOKEN_NOT_FOUND, key=key)
@@ -187,8 +199,7 @@ class Authenticator:
             return Caller(consumer_key=key)  # no active integration for the consumer: a guest
         return Caller(integration, consumer_key=key)
 
-    @staticmethod
-    def _signature_ok(method: str, url: str, p: dict[str, str], integration: Integration) -> bool:
+    def _signature_ok(self, method: str, url: str, p: dict[str, str], integration: Integration) -> bool:
         signature_method = p["oauth_signature_method"]
         public_key = None
         if signature_method.startswith("RSA-"):
@@ -196,7 +207,8 @@ class Authenticator:
                 return False
             public_key = load_public_key(integration.public_key)
         try:
-            base = signature_base_string(method, url, p)
+            build = magento_base_string if self.strict_parameters else signature_base_string
+            base = build(method, url, p)
         except ValueError:  # not a URL (a port out of range, a broken IPv6 literal): nothing can verify
             return False
         return verify_signature(

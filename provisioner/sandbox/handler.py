@@ -152,7 +152,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             status, page = html_page(path)
             self._send(status, page.encode(), "text/html; charset=UTF-8", None)
             return
-        route = match_route(path)
+        route = match_route(path, state.store_codes)
         if route is None or self.command not in ("GET", "HEAD"):
             self._send_json(404, error_body(me.NO_ROUTE))
             return

@@ -15,6 +15,7 @@ integrations:
     allowBearer: false               # accept the access token as a standalone bearer token
     revoked: false                   # the access token was revoked (Magento's oauth_token.revoked)
     status: active                   # or inactive (Magento's integration.status)
+    consumerId: 1                    # optional: Magento's numeric consumer id (default: position, from 1)
     faults: {delayMs: 0, status: null, drop: false}
 ```
 
@@ -74,6 +75,7 @@ class Integration:
     faults: Faults = field(default_factory=Faults)
     revoked: bool = False  # the access token was revoked
     active: bool = True  # the integration's status
+    consumer_id: int | None = None  # Magento's oauth_consumer.entity_id; None: its position in the list, from 1
 
     def allows(self, resource: str) -> bool:
         return ALL_RESOURCES in self.allowed_resources or resource in self.allowed_resources
@@ -99,7 +101,7 @@ def _length_checked(value: str, key: str, where: str) -> str:
 
 def integration_from_mapping(item: Mapping[str, Any], where: str) -> Integration:
     known = {"name", "consumerKey", "consumerSecret", "accessToken", "tokenSecret", "publicKey",
-             "allowedResources", "allowBearer", "faults", "revoked", "status"}
+             "allowedResources", "allowBearer", "faults", "revoked", "status", "consumerId"}
     unknown = set(item) - known
     if unknown:
         raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}", hint="see docs/sandbox.md")
@@ -115,6 +117,10 @@ def integration_from_mapping(item: Mapping[str, Any], where: str) -> Integration
     revoked = item.get("revoked", False)
     if not isinstance(revoked, bool):
         raise ConfigError(f"{where}: revoked must be true or false")
+    consumer_id = item.get("consumerId")
+    if consumer_id is not None and not (isinstance(consumer_id, int) and not isinstance(consumer_id, bool)
+                                        and consumer_id > 0):
+        raise ConfigError(f"{where}: consumerId must be a positive whole number (Magento's oauth_consumer id)")
     status = item.get("status", "active")
     if status not in STATUSES:
         raise ConfigError(f"{where}: status must be one of {', '.join(STATUSES)}")
@@ -130,6 +136,7 @@ def integration_from_mapping(item: Mapping[str, Any], where: str) -> Integration
         faults=Faults.from_mapping(item.get("faults"), where),
         revoked=revoked,
         active=status == "active",
+        consumer_id=consumer_id,
     )
 
 

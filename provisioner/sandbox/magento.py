@@ -31,6 +31,13 @@ class MagentoVersion(StrEnum):
     def bearer_always(self) -> bool:
         return self is MagentoVersion.V2_4_3
 
+    @property
+    def label(self) -> str:
+        """How the sandbox names what it imitates (``any`` is no Magento release)."""
+        if self is MagentoVersion.ANY:
+            return "any-method (not a real Magento: accepts all seven signature methods)"
+        return f"Magento {self.value}"
+
 
 @dataclass(frozen=True)
 class Route:
@@ -63,17 +70,38 @@ ROUTES: tuple[Route, ...] = (
     # SearchCriteriaInterface $searchCriteria), no default, resource Magento_Catalog::products (magento/magento2, 2.4).
     Route("/V1/products", "Magento_Catalog::products", {"items": [], "search_criteria": {}, "total_count": 0},
           arguments=("searchCriteria",)),
+    Route("/V1/products/:sku", "Magento_Catalog::products",
+          {"id": 1, "sku": "sandbox-product", "name": "Sandbox product", "type_id": "simple", "status": 1}),
 )
 _ROUTE_BY_PATH = {route.path: route for route in ROUTES}
-_REST_PATH = re.compile(r"^/rest(?:/(?P<store>[a-z0-9_]+))?(?P<route>/V1/.*)$")
+_REST_PATH = re.compile(r"^/rest(?P<rest>/.*)$")
+ALL_STORES = "all"
+DEFAULT_STORE_CODES = ("default",)
 
 
-def match_route(path: str) -> Route | None:
-    """The route for a request path: ``/rest/V1/...`` or ``/rest/<store code>/V1/...``."""
+def match_route(path: str, store_codes: tuple[str, ...] = DEFAULT_STORE_CODES) -> Route | None:
+    """The route for a request path: ``/rest/V1/...``, ``/rest/<store code>/V1/...`` or ``/rest/all/V1/...``.
+
+    ``app/code/Magento/Webapi/Controller/PathProcessor.php::process`` (2.4-develop, 016ffbcf): the first
+    segment after ``/rest`` is dropped when it is a store's code (``getStores(false, true)``: the admin
+    store is not among them) or ``all``; otherwise the path stays as it is, so ``/rest/nosuch/V1/...``
+    matches no route (404 "Request does not match any route.").
+    """
     found = _REST_PATH.match(path)
     if found is None:
         return None
-    return _ROUTE_BY_PATH.get(found.group("route").rstrip("/"))
+    first, slash, remainder = found.group("rest")[1:].partition("/")
+    route = f"{slash}{remainder}" if first in store_codes or first == ALL_STORES else found.group("rest")
+    if not route.startswith("/V1/"):
+        return None
+    route = route.rstrip("/")
+    return _ROUTE_BY_PATH.get(route) or next((r for r in ROUTES if _matches(r.path, route)), None)
+
+
+def _matches(pattern: str, path: str) -> bool:
+    """``Webapi/Controller/Rest/Router/Route.php::match``: segment by segment, ``:name`` takes any one."""
+    want, got = pattern.split("/"), path.split("/")
+    return len(want) == len(got) and all(w == g or (w.startswith(":") and g) for w, g in zip(want, got, strict=True))
 
 
 def error_body(template: str, parameters: list[str] | dict[str, str] | None = None) -> bytes:

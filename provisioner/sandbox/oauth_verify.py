@@ -13,12 +13,20 @@ import hashlib
 import hmac
 import re
 from collections.abc import Iterable, Mapping
+from functools import cmp_to_key
 from urllib.parse import unquote, urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from provisioner.applications.magento2.query import (
+    PROTOCOL_PARAMETER,
+    magento_query_pairs,
+    normalise_path_2_4_6,
+    strnatcmp,
+)
 
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _HMAC = {"HMAC-SHA1": hashlib.sha1, "HMAC-SHA256": hashlib.sha256, "HMAC-SHA512": hashlib.sha512}
@@ -85,6 +93,27 @@ def signature_base_string(
     normalized = "&".join(f"{k}={v}" for k, v in encoded)
     # §3.4.1.1: the method in upper case, "encoded (Section 3.6)" — a custom method may be any token
     return "&".join((percent_encode(method.upper()), percent_encode(base_string_uri(url)), percent_encode(normalized)))
+
+
+def _by_name(x: tuple[str, str], y: tuple[str, str]) -> int:
+    return strnatcmp(x[0], y[0])
+
+
+def magento_base_string(method: str, url: str, oauth_params: Mapping[str, str]) -> str:
+    """The base string Magento 2.4.4-2.4.6 build (see ``applications/magento2/query.py`` for the source):
+    only ``oauth_*`` names from the header (``Request::_processHeader``), the query as Magento parses it,
+    the names sorted with ``strnatcmp``, the path normalised as Laminas' ``Uri::normalize`` does."""
+    params = {k: v for k, v in oauth_params.items() if PROTOCOL_PARAMETER.search(k)}
+    params.update(magento_query_pairs(urlsplit(url).query))
+    params.pop("oauth_signature", None)
+    encoded = [(percent_encode(k), percent_encode(v)) for k, v in params.items()]
+    encoded.sort(key=cmp_to_key(_by_name))
+    normalized = "&".join(f"{k}={v}" for k, v in encoded)
+    scheme, _, rest = base_string_uri(url).partition("://")
+    host, slash, path = rest.partition("/")
+    uri = f"{scheme}://{host}{normalise_path_2_4_6(slash + path)}"
+    # strtoupper($method), unencoded: the same as percent_encode for an HTTP method (a token)
+    return "&".join((percent_encode(method.upper()), percent_encode(uri), percent_encode(normalized)))
 
 
 def plaintext_signature(consumer_secret: str, token_secret: str) -> str:

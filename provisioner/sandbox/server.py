@@ -25,7 +25,7 @@ from provisioner.sandbox.authenticate import Authenticator, NonceCache
 from provisioner.sandbox.front import Front
 from provisioner.sandbox.handler import SandboxHandler
 from provisioner.sandbox.integrations import Faults, Integration
-from provisioner.sandbox.magento import MagentoVersion
+from provisioner.sandbox.magento import DEFAULT_STORE_CODES, MagentoVersion
 from provisioner.sandbox.tls import TlsFiles, generate_tls_files
 
 log = logging.getLogger("provisioner.sandbox")
@@ -48,6 +48,10 @@ class SandboxConfig:
     front: Front | None = None
     clock_offset_seconds: float = 0.0
     nonce_storage_fails: bool = False
+    # Verify signatures over the base string Magento builds (its query parsing, strnatcmp order, 2.4.6's
+    # path normalisation); False: RFC 5849's, which accepts ping paths a real store refuses. docs/sandbox.md
+    strict_parameters: bool = True
+    store_codes: tuple[str, ...] = DEFAULT_STORE_CODES  # the stores /rest/<code>/V1/... routes to (and "all")
 
 
 @dataclass
@@ -59,6 +63,7 @@ class ServerState:
     faults: Faults
     strip_authorization: bool = False
     front: Front | None = None
+    store_codes: tuple[str, ...] = DEFAULT_STORE_CODES
 
 
 ACCEPT_TIMEOUT_S = 0.5
@@ -182,9 +187,10 @@ class Sandbox:
         state = ServerState(
             authenticator=Authenticator(config.integrations, config.magento, NonceCache(),
                                         clock_offset_s=config.clock_offset_seconds,
-                                        nonce_storage_fails=config.nonce_storage_fails),
+                                        nonce_storage_fails=config.nonce_storage_fails,
+                                        strict_parameters=config.strict_parameters),
             scheme=self.scheme, authority="", latency_ms=config.latency_ms, faults=config.faults,
-            strip_authorization=config.strip_authorization, front=config.front,
+            strip_authorization=config.strip_authorization, front=config.front, store_codes=config.store_codes,
         )
         self._server = SandboxHTTPServer((config.host, config.port), state, context)
         state.authority = f"{self.url_host}:{self.port}"

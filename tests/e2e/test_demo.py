@@ -64,8 +64,18 @@ def test_the_examples_point_at_the_ports_the_demo_serves(repo_root: Path) -> Non
     assert f"DEMO_SANDBOX_PORT:-{DEMO_SANDBOX_PORT}" in script and f"DEMO_AGENT_PORT:-{DEMO_AGENT_PORT}" in script
     texts = {p.name: p.read_text(encoding="utf-8") for p in (repo_root / "connections").glob("*.yaml")}
     uris = {m for t in texts.values() for m in re.findall(r"baseUri: (\S+)", t)}
-    assert uris == {f"http://127.0.0.1:{DEMO_SANDBOX_PORT}/rest", "http://magento.dc1.internal/rest"}
+    assert uris == {f"http://127.0.0.1:{DEMO_SANDBOX_PORT}/rest", f"http://127.0.0.1:{DEMO_SANDBOX_PORT}/rest/de",
+                    "http://magento.dc1.internal/rest"}
     assert f"proxyUrl: http://127.0.0.1:{DEMO_AGENT_PORT}\n" in texts["agent-dc1.yaml"]
+
+
+def test_the_demo_runs_a_sandbox_in_magento_2_4_4_behaviour(repo_root: Path) -> None:
+    """No example may need the fictional any-method mode: every one is something a real store accepts."""
+    script = (repo_root / "scripts" / "demo").read_text(encoding="utf-8")
+    assert "--magento 2.4.4" in script and "--magento any" not in script and "--rfc-parameters" not in script
+    texts = [p.read_text(encoding="utf-8") for p in (repo_root / "connections").glob("*.yaml")]
+    methods = {m for t in texts for m in re.findall(r"signatureMethod: (\S+)", t)}
+    assert methods == {"HMAC-SHA256"}
 
 
 def test_the_examples_are_encrypted_for_the_public_demo_key(repo_root: Path) -> None:
@@ -96,6 +106,9 @@ def test_the_demo_plans_applies_and_replans_to_no_changes(demo_copy: tuple[Path,
     assert "Plan: 5 to create, 0 to update, 0 to delete, 0 unchanged." in done.stdout
     assert "No changes. 5 up to date." in done.stdout
     assert re.search(r"^ok\s+magento-warehouse\s+ok\b", done.stdout, re.M)  # through the agent stand-in
+    assert re.search(r"^ok\s+magento-eu\s+ok\b", done.stdout, re.M)  # a store code the sandbox routes
+    assert "ready: Magento 2.4.4 sandbox" in (copy / ".demo" / "sandbox.out").read_text(encoding="utf-8")
+    assert "GET /rest/de/V1/store/storeViews 200" in (copy / ".demo" / "sandbox.log").read_text(encoding="utf-8")
 
     plan = json.loads((copy / ".demo" / "plan.json").read_text(encoding="utf-8"))
     assert plan["workspace"] == "demo"

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from provisioner.applications.magento2.base_uri import base_uri_findings
+from provisioner.applications.magento2.ping_path import ping_path_findings
 from provisioner.applications.magento2.spec import Magento2Spec, OAuth1Auth
 from provisioner.declarations.base import SignatureMethod
 from provisioner.declarations.urls import is_absolute_http, url_problem
@@ -16,6 +18,10 @@ if TYPE_CHECKING:
     from provisioner.declarations.declaration import Declaration
     from provisioner.diagnostics import Diagnostics
 
+# lib/internal/Magento/Framework/Oauth/OauthInterface.php (every 2.x) defines SIGNATURE_SHA1 = 'HMAC-SHA1' and
+# SIGNATURE_SHA256 = 'HMAC-SHA256' and no other; Oauth.php::_validateSignature refuses any method outside
+# getSupportedSignatureMethods() with 400 "Signature method %1 is not supported" — [SHA1, SHA256] up to 2.4.3,
+# [SHA256] from 2.4.4 (Oauth.php, 2.4.4). An integration has no field for an RSA public key.
 MAGENTO_SIGNATURE = SignatureMethod.HMAC_SHA256
 
 
@@ -34,12 +40,8 @@ def _check_base_uri(d: Declaration, base_uri: str, diagnostics: Diagnostics) -> 
             hint="e.g. https://shop.example.com/rest", source=where,
         )
         return
-    path = urlsplit(base_uri).path.rstrip("/")
-    if path.endswith("/admin") or path == "admin":
-        diagnostics.warning(
-            "check.base-uri-admin", "`spec.auth.baseUri` ends in /admin, which is not the REST API",
-            hint="replace admin with rest (e.g. https://shop.example.com/rest)", source=where,
-        )
+    for finding in base_uri_findings(base_uri):
+        diagnostics.warning(finding.code, finding.message, hint=finding.hint, source=where)
 
 
 def _check_oauth1(d: Declaration, auth: OAuth1Auth, diagnostics: Diagnostics) -> None:
@@ -50,14 +52,21 @@ def _check_oauth1(d: Declaration, auth: OAuth1Auth, diagnostics: Diagnostics) ->
             "check.plaintext-over-http", "signatureMethod PLAINTEXT sends the secrets readable: baseUri must be https",
             hint="use an https:// baseUri, or signatureMethod HMAC-SHA256", source=d.position("spec.auth.baseUri"),
         )
-    if method is not MAGENTO_SIGNATURE:
-        older = " (before 2.4.4: HMAC-SHA1 or HMAC-SHA256)" if method is SignatureMethod.HMAC_SHA1 else ""
+    if method is SignatureMethod.HMAC_SHA1:
         diagnostics.warning(
             "check.magento-signature",
-            f"Magento 2.4.4 and later accept only HMAC-SHA256; {method.value} works only on older versions{older}"
-            if method is SignatureMethod.HMAC_SHA1
-            else f"Magento 2.4.4 and later accept only HMAC-SHA256, not {method.value}",
-            hint="use signatureMethod: HMAC-SHA256", source=d.position("spec.auth.signatureMethod"),
+            "HMAC-SHA1 works only with Magento 2.4.3 and earlier; 2.4.4 and later accept only HMAC-SHA256",
+            hint="use signatureMethod: HMAC-SHA256 (every Magento 2.x accepts it)",
+            source=d.position("spec.auth.signatureMethod"),
+        )
+    elif method is not MAGENTO_SIGNATURE:
+        diagnostics.warning(
+            "check.magento-signature",
+            f"no Magento 2 version verifies {method.value} (Magento knows only HMAC-SHA1 and HMAC-SHA256, 2.4.4 "
+            "and later only HMAC-SHA256): the connection test will fail with \"Signature method "
+            f"{method.value} is not supported\"",
+            hint=f"use signatureMethod: HMAC-SHA256 ({method.value} is kept for other OAuth 1.0 servers)",
+            source=d.position("spec.auth.signatureMethod"),
         )
     if auth.realm:
         diagnostics.warning(
@@ -81,3 +90,6 @@ def check_connection(d: Declaration, diagnostics: Diagnostics) -> None:
         )
     if isinstance(spec.auth, OAuth1Auth):
         _check_oauth1(d, spec.auth, diagnostics)
+        for finding in ping_path_findings(spec.advanced.pingPath):  # a bearer token signs nothing
+            diagnostics.warning(finding.code, finding.message, hint=finding.hint,
+                                source=d.position("spec.advanced.pingPath"))

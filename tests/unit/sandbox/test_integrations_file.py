@@ -46,6 +46,12 @@ def test_a_plain_list_is_accepted(tmp_path):
     assert load_integrations(path).integrations[0].allows("Anything::at_all")
 
 
+def test_a_consumer_id_is_read(tmp_path):
+    path = write(tmp_path, f"- {{name: a, consumerKey: {token()}, accessToken: {token()}, consumerId: 7}}\n"
+                           f"- {{name: b, consumerKey: {token()}, accessToken: {token()}}}\n")
+    assert [i.consumer_id for i in load_integrations(path).integrations] == [7, None]
+
+
 @pytest.mark.parametrize(("entry", "expected"), [
     ("{name: a, consumerKey: short, accessToken: %T}", "consumerKey must be 32 characters"),
     ("{name: a, consumerKey: %T, accessToken: secret-canary-value}", "accessToken must be 32 characters"),
@@ -53,6 +59,9 @@ def test_a_plain_list_is_accepted(tmp_path):
     ("{name: a, consumerKey: %T, accessToken: %T, publicKey: nope}", "publicKey is not a PEM"),
     ("{name: a, consumerKey: %T, accessToken: %T, faults: {status: 200}}", "faults.status"),
     ("{consumerKey: %T, accessToken: %T}", "name is required"),
+    ("{name: a, consumerKey: %T, accessToken: %T, consumerId: 0}", "consumerId must be a positive"),
+    ("{name: a, consumerKey: %T, accessToken: %T, consumerId: true}", "consumerId must be a positive"),
+    ("{name: a, consumerKey: %T, accessToken: %T, consumerId: '7'}", "consumerId must be a positive"),
 ])
 def test_mistakes_are_named_without_values(tmp_path, entry, expected):
     path = write(tmp_path, "integrations:\n  - " + entry.replace("%T", token()) + "\n")

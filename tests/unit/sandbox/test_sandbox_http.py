@@ -33,8 +33,16 @@ def test_replayed_nonce_is_rejected(sandbox, creds):
     first, second = _get(sandbox, auth), _get(sandbox, auth)
     assert first.status_code == 200
     assert second.status_code == 401
+    # Integration/Model/Oauth/Nonce/Generator.php::validateNonce: the numeric consumer id, never the name
     assert second.json() == {"message": "The nonce is already being used by the consumer with ID %1",
-                             "parameters": ["erp"]}
+                             "parameters": ["1"]}
+
+
+def test_the_nonce_error_names_the_declared_consumer_id(creds):
+    with running_sandbox(SandboxConfig((creds.integration(consumer_id=42),))) as sb:
+        auth = oauth1_auth(creds.oauth1("HMAC-SHA256"), nonce="replayed", timestamp=str(int(time.time())))
+        assert _get(sb, auth).ok
+        assert _get(sb, auth).json()["parameters"] == ["42"]
 
 
 @pytest.mark.parametrize("stamp", ["+700", "+86400", "0", "-5", "soon"])
