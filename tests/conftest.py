@@ -20,8 +20,9 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-# Shared fixtures from support modules: postgres_server (session) and postgres_url (a fresh database).
-pytest_plugins = ["tests.support.postgres"]
+# Shared fixtures from support modules: postgres_server (session) and postgres_url (a fresh database);
+# built_wheel (one wheel of this checkout per session, shared by the xdist workers).
+pytest_plugins = ["tests.support.postgres", "tests.support.wheel"]
 
 
 @pytest.fixture

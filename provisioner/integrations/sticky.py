@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 _KEY = re.compile(r"[^A-Za-z0-9._/-]+")
@@ -47,3 +47,12 @@ def fit(markdown: str, limit: int, note: str) -> str:
     if cut.count("<details>") > cut.count("</details>"):
         cut += "</details>\n"
     return cut + "\n" + note + "\n"
+
+
+def body(kind: str, key: str, markdown: str, *, limit: int, truncated: str, footer: Sequence[str] = ()) -> str:
+    """The marked comment (or note) body: ``markdown`` fitted so that the marker, the text and a ``<sub>``
+    footer of the non-empty ``footer`` parts stay within ``limit`` characters; ``truncated`` says where the rest is."""
+    parts = [part for part in footer if part]
+    tail = f"\n<sub>{' · '.join(parts)}</sub>\n" if parts else ""
+    room = limit - len(with_marker(kind, key, "")) - len(tail) - 1
+    return with_marker(kind, key, fit(markdown, room, truncated).rstrip("\n") + "\n" + tail)

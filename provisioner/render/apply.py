@@ -63,26 +63,37 @@ class ApplyProgress:
             self.progress.advance(self.task)
 
 
-def render_summary(report: ApplyReport, console: Console) -> None:
+def outcome_text(report: ApplyReport) -> str:
+    """``complete: N applied, N deleted, ... (serial A -> B)``, or ``incomplete: ...``."""
     c = report.counts()
-    text = (f"Apply {'complete' if report.ok else 'incomplete'}: {c['applied']} applied, {c['deleted']} deleted, "
+    return (f"{'complete' if report.ok else 'incomplete'}: {c['applied']} applied, {c['deleted']} deleted, "
             f"{c['failed']} failed, {c['error']} errors, {c['skipped']} skipped "
             f"(serial {report.serial_before} -> {report.serial_after})")
+
+
+def not_applied(report: ApplyReport) -> list[ItemResult]:
+    return [item for item in report.items if item.status not in (ItemStatus.APPLIED, ItemStatus.DELETED)]
+
+
+def why_not_applied(item: ItemResult) -> str:
+    """The test's outcome (and message), then apply's detail, joined by "; "; empty when there is neither."""
+    v = item.verdict
+    parts = [f"{v.outcome}: {v.message}" if v.message else v.outcome] if v else []
+    if item.detail:
+        parts.append(item.detail)
+    return "; ".join(parts)
+
+
+def render_summary(report: ApplyReport, console: Console) -> None:
+    text = f"Apply {outcome_text(report)}"
     if report.interrupted:
         text += "; interrupted: run apply again to finish"
     console.print(f"[bold]{escape(text)}[/bold]")
-    for item in report.items:  # what was not applied, once more at the end where a CI log reader looks
-        if item.status in (ItemStatus.APPLIED, ItemStatus.DELETED):
-            continue
-        v = item.verdict
-        parts = [f"{v.outcome}: {v.message}" if v.message else v.outcome] if v else []
-        if item.detail:
-            parts.append(item.detail)
-        why = "; ".join(parts)
+    for item in not_applied(report):  # once more at the end, where a CI log reader looks
         console.print(f"  [{_STYLE[item.status]}]{item.status.value}[/{_STYLE[item.status]}] "
-                      f"{escape(item.address)}: {escape(why)}")
-        if v is not None and v.hint:
-            console.print(f"    [cyan]hint:[/cyan] {escape(v.hint)}")
+                      f"{escape(item.address)}: {escape(why_not_applied(item))}")
+        if item.verdict is not None and item.verdict.hint:
+            console.print(f"    [cyan]hint:[/cyan] {escape(item.verdict.hint)}")
 
 
 def render_json(report: ApplyReport) -> None:

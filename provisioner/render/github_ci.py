@@ -14,6 +14,7 @@ from provisioner.commands.probe import ProbeReport
 from provisioner.diagnostics import SourceRange
 from provisioner.plan.model import Action, Plan
 from provisioner.render.annotations import print_annotation
+from provisioner.render.apply import not_applied, outcome_text, why_not_applied
 from provisioner.render.plan_text import summary_text, visible_changes
 from provisioner.render.probe import summary as probe_summary
 
@@ -48,20 +49,12 @@ def render_probe_github(report: ProbeReport, locations: Locations) -> None:
 
 
 def render_apply_github(report: ApplyReport, locations: Locations) -> None:
-    for item in report.items:
-        if item.status in (ItemStatus.APPLIED, ItemStatus.DELETED):
-            continue
-        verdict = item.verdict
-        parts = [f"{verdict.outcome}: {verdict.message}" if verdict.message else verdict.outcome] if verdict else []
-        if item.detail:
-            parts.append(item.detail)
-        if verdict is not None and verdict.hint:
-            parts.append(f"hint: {verdict.hint}")
+    for item in not_applied(report):
+        why = why_not_applied(item)
+        if item.verdict is not None and item.verdict.hint:
+            why += f"{'; ' if why else ''}hint: {item.verdict.hint}"
         level = "warning" if item.status is ItemStatus.SKIPPED else "error"
-        print_annotation(level, f"{item.address} {item.status.value}: " + "; ".join(parts or [item.status.value]),
+        print_annotation(level, f"{item.address} {item.status.value}: {why or item.status.value}",
                          title=f"apply: {item.status.value} {item.address}", address=item.address,
                          locations=locations)
-    c = report.counts()
-    print_annotation("notice", f"apply {'complete' if report.ok else 'incomplete'}: {c['applied']} applied, "
-                     f"{c['deleted']} deleted, {c['failed']} failed, {c['error']} errors, {c['skipped']} skipped "
-                     f"(serial {report.serial_before} -> {report.serial_after})", title="apply")
+    print_annotation("notice", f"apply {outcome_text(report)}", title="apply")

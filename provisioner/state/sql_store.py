@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -36,7 +34,6 @@ _UPDATES = ", ".join(f"{c} = excluded.{c}" for c in codec.COLUMNS if c != "addre
 _UPSERT_RECORD = f"INSERT INTO records (workspace, {_COLS}) VALUES (?, {_MARKS}) ON CONFLICT (workspace, address) DO UPDATE SET {_UPDATES}"  # noqa: E501,S608 - constants
 _RESEAL_RECORD = ("UPDATE records SET sealed = ?, fingerprints = ?, format_version = ?, mac = ? "
                   "WHERE workspace = ? AND address = ?")
-_REKEY_PAUSE_ENV = "PROVISIONER_TEST_REKEY_PAUSE"  # test hook: seconds to sleep after each re-sealed record
 
 
 class SqlStore(StoreContext):
@@ -264,7 +261,6 @@ class SqlStore(StoreContext):
 
     def rekey(self, new_key: bytes, *, actor: str, progress: Callable[[str], None] | None = None) -> None:
         new = Keys.derive(new_key)
-        pause = float(os.environ.get(_REKEY_PAUSE_ENV) or 0)
         mark = progress or (lambda point: None)
         with self._write() as w:
             rows = [codec.StoredRecord.from_row(r)
@@ -282,8 +278,6 @@ class SqlStore(StoreContext):
                                               self._workspace, fresh.address))
                 w.chain = w.chain.with_record(fresh.address, fresh.serial, fresh.mac)
                 mark("rekey-resealed")
-                if pause:
-                    time.sleep(pause)
             # The rows so far were chained under the old key: they become the new chain's base.
             w.keys = new
             w.chain = replace(w.chain, history=history.rebase(w.tx, self._workspace))

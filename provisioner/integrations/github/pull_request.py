@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from provisioner.integrations import sticky
 from provisioner.integrations.github.api import GitHubApi
-from provisioner.integrations.sticky import find_marked, fit, with_marker
 
 KIND = "plan"
 # "Body is too long (maximum is 65536 characters)": the limit of an issue comment's body
@@ -21,19 +21,13 @@ class CommentResult:
 
 
 def plan_comment_body(key: str, markdown: str, *, sha: str = "", run_url: str = "") -> str:
-    footer = []
-    if sha:
-        footer.append(f"commit `{sha[:12]}`")
-    if run_url:
-        footer.append(f"[run]({run_url})")
-    tail = f"\n<sub>{' · '.join(footer)}</sub>\n" if footer else ""
-    room = MAX_BODY - len(with_marker(KIND, key, "")) - len(tail) - 1
-    return with_marker(KIND, key, fit(markdown, room, TRUNCATED).rstrip("\n") + "\n" + tail)
+    return sticky.body(KIND, key, markdown, limit=MAX_BODY, truncated=TRUNCATED,
+                       footer=(f"commit `{sha[:12]}`" if sha else "", f"[run]({run_url})" if run_url else ""))
 
 
 def upsert_plan_comment(api: GitHubApi, number: int, key: str, body: str) -> CommentResult:
     """Update the comment that carries this project's marker, or create it when there is none."""
-    existing = find_marked(api.comments(number), KIND, key)
+    existing = sticky.find_marked(api.comments(number), KIND, key)
     if existing is not None:
         done = api.update_comment(int(existing["id"]), body)
         return CommentResult("updated", int(done["id"]), str(done.get("html_url", "")))

@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from provisioner.integrations import summary
+from provisioner.integrations import sticky, summary
 from provisioner.integrations.command import Counts, run_provisioner
 from provisioner.integrations.gitlab.api import GitLabApi
 from provisioner.integrations.http import ApiError
-from provisioner.integrations.sticky import find_marked, fit, project_key, with_marker
 
 KIND = "plan"
 MAX_BODY = 1_000_000  # the Notes API: "body ... Limited to 1,000,000 characters"
@@ -50,16 +49,13 @@ def terraform_report(counts: Counts) -> dict[str, int]:
 
 
 def note_body(key: str, markdown: str, job: PlanJob) -> str:
-    footer = [f"commit `{job.sha[:12]}`"] if job.sha else []
-    if job.pipeline_url:
-        footer.append(f"[pipeline]({job.pipeline_url})")
-    tail = f"\n<sub>{' · '.join(footer)}</sub>\n" if footer else ""
-    room = MAX_BODY - len(with_marker(KIND, key, "")) - len(tail) - 1
-    return with_marker(KIND, key, fit(markdown, room, TRUNCATED).rstrip("\n") + "\n" + tail)
+    return sticky.body(KIND, key, markdown, limit=MAX_BODY, truncated=TRUNCATED,
+                       footer=(f"commit `{job.sha[:12]}`" if job.sha else "",
+                               f"[pipeline]({job.pipeline_url})" if job.pipeline_url else ""))
 
 
 def upsert_note(api: GitLabApi, iid: int, key: str, body: str) -> str:
-    existing = find_marked(api.notes(iid), KIND, key)
+    existing = sticky.find_marked(api.notes(iid), KIND, key)
     if existing is not None:
         api.update_note(iid, int(existing["id"]), body)
         return "updated"
@@ -82,7 +78,7 @@ def run_plan_job(job: PlanJob, environ: Mapping[str, str]) -> int:
     elif not job.token:
         print(f"{TOKEN_VARIABLE} is not set: no merge-request note (a project access token with the api scope)")
     else:
-        key = project_key(job.directory.as_posix(), str(run.document.get("workspace") or "default"))
+        key = sticky.project_key(job.directory.as_posix(), str(run.document.get("workspace") or "default"))
         try:
             action = upsert_note(GitLabApi(job.api_url, job.project_id, job.token), job.merge_request_iid, key,
                                  note_body(key, markdown, job))

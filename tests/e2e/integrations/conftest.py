@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import REPO_ROOT
-
-IGNORED = shutil.ignore_patterns(".venv", ".git", "__pycache__", "build", "dist", "*.egg-info", ".mypy_cache",
-                                 ".ruff_cache", ".pytest_cache", ".hypothesis", ".provisioner", ".demo", "*.agekey")
+from tests.support.wheel import IGNORED
 
 
 @pytest.fixture(scope="session")

@@ -25,12 +25,8 @@ def run(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
 
 
-def test_first_day_from_a_pipx_install(tmp_path: Path, action_dir: Path, sandbox: Sandbox, creds: Creds) -> None:
-    dist = tmp_path / "dist"
-    built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(action_dir)],
-                tmp_path, dict(os.environ))
-    assert built.returncode == 0, built.stderr
-    [wheel] = dist.glob("*.whl")
+def test_first_day_from_a_pipx_install(tmp_path: Path, built_wheel: Path, sandbox: Sandbox, creds: Creds) -> None:
+    wheel = built_wheel
     home = tmp_path / "home"
     home.mkdir()
     env = {"HOME": str(home), "PATH": SYSTEM_PATH, "LANG": "C.UTF-8", "NO_COLOR": "1",

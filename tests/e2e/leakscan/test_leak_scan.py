@@ -1,6 +1,7 @@
 """Issue 11's leak scan: every command x every format x backend, canaries in every secret field, zero findings.
 
-One story per backend (tests/e2e/leakscan/steps.py) runs once per module; each row of the table is one
+One story per backend (tests/e2e/leakscan/steps.py, conftest.py) runs once per module: SQLite here,
+PostgreSQL in test_leak_scan_postgres.py; each row of the table is one
 command and format, and fails with where the canary showed up and in which encoding (never its value).
 Also here: the table covers every command and format the CLI offers; the endpoint really echoed every
 item in every encoding in every place; children really were watched; the scanner finds every canary in
@@ -12,17 +13,16 @@ from __future__ import annotations
 import base64
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tests.e2e.leakscan.steps import POSTGRES_STORY, SQLITE_STORY, cli_formats, step
-from tests.e2e.leakscan.story import SEED, LeakStory, Step, StepResult
+from tests.e2e.leakscan.checks import check_row, row_ids, rows, set_up_findings
+from tests.e2e.leakscan.steps import SQLITE_STORY, cli_formats, step
+from tests.e2e.leakscan.story import SEED, LeakStory
 from tests.support.hostile import ENCODINGS, ITEMS, WHERES
 from tests.support.leak_canaries import make_canaries
-from tests.support.leak_endpoint import running_leak_endpoint
 from tests.support.leak_scan import (
     LONG,
     LONG_WINDOW_ENCODINGS,
@@ -34,64 +34,11 @@ from tests.support.leak_scan import (
     base64_cores,
 )
 from tests.support.leak_watch import FileSnapshot, run_watched
-from tests.support.postgres import PostgresServer
 
 
-def _rows(story: list[list[Step]]) -> list[tuple[str, str]]:
-    return list(dict.fromkeys((s.command, s.fmt) for phase in story for s in phase))
-
-
-def _told(results: list[StepResult]) -> str:
-    lines = []
-    for r in results:
-        lines += [f"{' '.join(r.step.args)}: exit {r.run.returncode}",
-                  *(f"  {f}" for f in r.findings[:20])]
-        if r.run.returncode not in r.step.codes or b"Traceback" in r.run.stderr:
-            lines.append(r.run.text[-3000:])
-    return "\n".join(lines)
-
-
-def _check_row(results: list[StepResult], command: str, fmt: str) -> None:
-    mine = [r for r in results if (r.step.command, r.step.fmt) == (command, fmt)]
-    assert mine, f"no step ran {command} --format {fmt}"
-    assert all(r.run.returncode in r.step.codes and b"Traceback" not in r.run.stderr for r in mine), _told(mine)
-    assert not [f for r in mine for f in r.findings], _told(mine)
-
-
-@pytest.fixture(scope="module")
-def sqlite_story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LeakStory]:
-    base = tmp_path_factory.mktemp("leak-sqlite")
-    with running_leak_endpoint(base / "endpoint-tls") as endpoint:
-        story = LeakStory(base, endpoint)
-        try:
-            for phase in SQLITE_STORY:
-                story.run_phase(phase)
-        finally:
-            story.sandbox_findings = story.stop_sandbox()
-        yield story
-
-
-@pytest.fixture(scope="module")
-def postgres_story(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer) -> Iterator[LeakStory]:
-    base = tmp_path_factory.mktemp("leak-postgres")
-    with running_leak_endpoint(base / "endpoint-tls") as endpoint:
-        story = LeakStory(base, endpoint, postgres_server)
-        try:
-            for phase in POSTGRES_STORY:
-                story.run_phase(phase)
-        finally:
-            story.sandbox_findings = story.stop_sandbox()
-        yield story
-
-
-@pytest.mark.parametrize(("command", "fmt"), _rows(SQLITE_STORY), ids=[f"{c} {f}" for c, f in _rows(SQLITE_STORY)])
+@pytest.mark.parametrize(("command", "fmt"), rows(SQLITE_STORY), ids=row_ids(SQLITE_STORY))
 def test_sqlite_row(sqlite_story: LeakStory, command: str, fmt: str) -> None:
-    _check_row(sqlite_story.results, command, fmt)
-
-
-@pytest.mark.parametrize(("command", "fmt"), _rows(POSTGRES_STORY), ids=[f"{c} {f}" for c, f in _rows(POSTGRES_STORY)])
-def test_postgres_row(postgres_story: LeakStory, command: str, fmt: str) -> None:
-    _check_row(postgres_story.results, command, fmt)
+    check_row(sqlite_story.results, command, fmt)
 
 
 def test_the_table_has_every_command_and_format_of_the_cli() -> None:
@@ -101,13 +48,8 @@ def test_the_table_has_every_command_and_format_of_the_cli() -> None:
     assert offered - covered == set(), f"commands and formats without a leak-scan step: {sorted(offered - covered)}"
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_set_up_sandbox_and_database_dumps_are_clean(request: pytest.FixtureRequest, backend: str) -> None:
-    story: LeakStory = request.getfixturevalue(f"{backend}_story")
-    findings = [*story.setup_findings, *story.sandbox_findings]
-    if story.postgres is not None:
-        findings += story.scanner.scan("pg_dump at the end", story.pg_dump())
-        findings += story.scanner.scan("PostgreSQL server log", (story.postgres.root / "server.log").read_bytes())
+def test_set_up_sandbox_and_database_dumps_are_clean(sqlite_story: LeakStory) -> None:
+    findings = set_up_findings(sqlite_story)
     assert not findings, "\n".join(map(str, findings))
 
 

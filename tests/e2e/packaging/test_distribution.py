@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -52,13 +50,8 @@ def test_the_wrong_recipe_pattern_catches_what_it_must() -> None:
 
 
 @pytest.mark.slow
-def test_the_wheel_carries_the_license_and_the_new_name(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
-        capture_output=True, text=True, check=False, timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    (wheel,) = tmp_path.glob("*.whl")
+def test_the_wheel_carries_the_license_and_the_new_name(built_wheel: Path) -> None:
+    wheel = built_wheel  # pip wheel of this checkout (tests/support/wheel.py)
     assert wheel.name.startswith("connection_provisioner-")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()

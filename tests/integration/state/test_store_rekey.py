@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import time
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from provisioner.errors import StateError
 from provisioner.state import Store, open_store
 from tests.integration.state.helpers import connection
-from tests.integration.state.workers import rekey_slowly
+from tests.integration.state.workers import rekey_halted
 
 RECORDS = 12
 
@@ -57,10 +56,10 @@ def test_a_rekey_killed_half_way_leaves_the_old_key_or_the_new(store: Store, sta
     new_key = os.urandom(32)
     ctx = multiprocessing.get_context("spawn")
     out: Any = ctx.Queue()
-    child = ctx.Process(target=rekey_slowly, args=(state_url, key, new_key, 0.05, out))
+    half_way = f"rekey-resealed:{RECORDS // 2}"  # half of the records re-sealed, inside the open transaction
+    child = ctx.Process(target=rekey_halted, args=(state_url, key, new_key, half_way, out))
     child.start()
-    assert out.get(timeout=60) == "rekeying"
-    time.sleep(0.3)  # about half of the records re-sealed, inside the open transaction
+    assert out.get(timeout=60) == f"halted {half_way}"
     assert child.pid is not None
     os.kill(child.pid, signal.SIGKILL)
     child.join(timeout=10)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from multiprocessing.queues import Queue
 from typing import Any
 
+from provisioner.apply.checkpoints import ENV_HALT_AT, ENV_HALT_FD, checkpoint
 from provisioner.state import open_store
 from tests.integration.state.helpers import TOKEN, connection
 
@@ -38,10 +40,13 @@ def hold_lease(url: str, key: bytes, lease_seconds: float, out: Queue[Any], host
         time.sleep(600)
 
 
-def rekey_slowly(url: str, key: bytes, new_key: bytes, pause: float, out: Queue[Any]) -> None:
-    """Rekey with a pause after each record (the store's test hook), so the parent can kill it half way."""
-    os.environ["PROVISIONER_TEST_REKEY_PAUSE"] = str(pause)
+def rekey_halted(url: str, key: bytes, new_key: bytes, point: str, out: Queue[Any]) -> None:
+    """Rekey halted at the checkpoint ``point`` (provisioner/apply/checkpoints.py), inside its transaction,
+    until the parent kills this process; the halt is announced on ``out``."""
+    read_end, write_end = os.pipe()
+    os.environ.update({ENV_HALT_AT: point, ENV_HALT_FD: str(write_end)})
+    threading.Thread(target=lambda: out.put(os.fdopen(read_end, "rb").readline().decode().strip()),
+                     daemon=True).start()
     with open_store(url, workspace="default", key=key) as store:
-        out.put("rekeying")
-        store.rekey(new_key, actor="killed-rekey")
+        store.rekey(new_key, actor="killed-rekey", progress=checkpoint)
         out.put("done")

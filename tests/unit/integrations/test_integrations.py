@@ -14,7 +14,7 @@ from provisioner.integrations.github.pull_request import plan_comment_body, upse
 from provisioner.integrations.github.workflow import annotation, set_outputs
 from provisioner.integrations.gitlab.plan_job import terraform_report
 from provisioner.integrations.http import ApiError
-from provisioner.integrations.sticky import find_marked, fit, marker, project_key
+from provisioner.integrations.sticky import body, find_marked, fit, marker, project_key
 from provisioner.integrations.summary import cell
 from tests.e2e.integrations.action_runner import read_file_commands
 from tests.support.github_api import GitHubApi as GitHubStandIn
@@ -139,6 +139,16 @@ def test_a_huge_plan_still_fits_in_one_comment() -> None:
     assert (done.action, again.action, again.comment_id) == ("created", "updated", done.comment_id)
     [comment] = standin.comments_on(1)
     assert "connection.c9" in comment["body"] and "too long" not in comment["body"]
+
+
+@pytest.mark.parametrize("footer", [(), ("", ""), ("commit `abc`", ""), ("commit `abc`", "[pipeline](https://x/9)")])
+def test_a_sticky_body_is_marked_fitted_and_footed(footer: tuple[str, ...]) -> None:
+    """One body for the GitHub comment and the GitLab note: the marker first, within the limit, the footer last."""
+    text = body("plan", "shop:prod", huge_plan(3000), limit=4000, truncated="**cut**", footer=footer)
+    parts = [p for p in footer if p]
+    assert text.startswith(marker("plan", "shop:prod") + "\n") and len(text) <= 4000 and "**cut**" in text
+    assert text.endswith(f"\n<sub>{' · '.join(parts)}</sub>\n" if parts else "**cut**\n")
+    assert body("plan", "k", "short\n", limit=4000, truncated="**cut**") == marker("plan", "k") + "\nshort\n"
 
 
 def test_the_standin_searches_issues_as_documented() -> None:
