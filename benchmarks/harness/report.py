@@ -58,23 +58,23 @@ def _sizes(results: Sequence[StageResult]) -> list[int]:
 
 
 def growth(results: Sequence[StageResult]) -> str:
-    """Each stage's median at each N, and the cost per connection: linear growth keeps the last column flat."""
+    """Each stage's median at each N, and the slope between the smallest and the largest N (the cost of one
+    more connection); with three sizes or more, linear growth shows as equal steps in the plot."""
     sizes = _sizes(results)
     stages = list(dict.fromkeys(r.stage for r in results))
     head = " | ".join(f"N = {n:,}" for n in sizes)
-    lines = [f"| stage | {head} | per connection at the largest N | growth from the smallest to the largest N |",
+    lines = [f"| stage | {head} | cost of one more connection | growth from the smallest to the largest N |",
              "| --- |" + " ---: |" * len(sizes) + " ---: | --- |"]
     for stage in stages:
         by_n = {r.count: r for r in results if r.stage == stage}
         cells = [by_n[n].tool.text() if n in by_n else "" for n in sizes]
         ns = sorted(by_n)
         last = by_n[ns[-1]]
-        per = f"{last.tool.median / ns[-1] * 1000:.2f} ms"
-        if len(ns) > 1:
+        per, grew = "-", "-"
+        if len(ns) > 1:  # the slope between the smallest and the largest N: start-up costs drop out
             first = by_n[ns[0]]
+            per = f"{(last.tool.median - first.tool.median) / (ns[-1] - ns[0]) * 1000:.2f} ms"
             grew = f"time x{last.tool.median / first.tool.median:.1f} for N x{ns[-1] / ns[0]:g}"
-        else:
-            grew = "-"
         lines.append(f"| {stage} | {' | '.join(cells)} | {per} | {grew} |")
     return "\n".join(lines)
 
