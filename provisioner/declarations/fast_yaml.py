@@ -39,6 +39,9 @@ _DECLINED = re.compile(r"[!&*%\t]|<<|\\[uUx]")
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _CORE = "tag:yaml.org,2002:"
 _RESOLVER = VersionedResolver(version=(1, 2))
+# The first characters YAML 1.2 gives an implicit type to (ruamel picks its rules by the first character):
+# a plain scalar starting with any other is a string, without running the rules.
+_TYPED_FIRST = frozenset(k for k in _RESOLVER.versioned_resolver if k)
 _FLOW_LIMIT = 64  # flow collections opened in one file: past this, let the guarded path judge the nesting
 
 
@@ -73,7 +76,7 @@ def fast_documents(text: str) -> list[FastDocument] | None:
 
 def _scalar(node: Any) -> Any:
     value = node.value
-    if node.style:  # quoted, literal or folded: a string
+    if node.style or value[:1] not in _TYPED_FIRST:  # quoted, literal or folded, or untyped: a string
         return value
     tag = _RESOLVER.resolve(RuamelScalar, value, (True, False))
     if tag == _CORE + "str":
