@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.harness.repo import AGENT_HOST, make_repo
-from benchmarks.harness.report import document, table
+from benchmarks.harness.report import document, load_average, table
 from benchmarks.harness.stages import Bench, StageResult
 from provisioner.applications.magento2.spec import DEFAULT_PING_PATH
 from provisioner.sandbox import MagentoVersion, SandboxConfig, running_sandbox
@@ -33,12 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--smoke", action="store_true", help="N = 10, one round, no latency")
-    parser.add_argument("--peers", action="store_true",
-                        help="also check-jsonschema (each N) and Ansible (N = 100), from benchmarks/.peers")
+    parser.add_argument("--no-peers", dest="peers", action="store_false",
+                        help="skip the peers: check-jsonschema (each N) and Ansible (N = 100), from benchmarks/.peers "
+                        "(made on first use; --smoke never runs them)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
     sizes = [10] if args.smoke else [int(n) for n in args.sizes.split(",")]
     rounds, latency = (1, 0) if args.smoke else (args.rounds, args.latency_ms)
+    peers = args.peers and not args.smoke
+    load_before = load_average()
     creds = Creds.fresh("BENCH")
     config = SandboxConfig((creds.integration(),), magento=MagentoVersion.ANY, latency_ms=latency)
     results: list[StageResult] = []
@@ -49,18 +52,18 @@ def main(argv: list[str] | None = None) -> int:
                 with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
                     repo = make_repo(Path(tmp), n, sb.base_uri, f"http://{AGENT_HOST}:{port}/rest", proxy_url, creds)
                     bench = Bench(repo, sb.base_uri + DEFAULT_PING_PATH, rounds, Path(tmp))
-                    found = bench.all_stages() + (bench.peer_stages() if args.peers else [])
+                    found = bench.all_stages() + (bench.peer_stages() if peers else [])
                     print(table(found), flush=True)
                     results += found
-            if args.peers:
+            if peers:
                 with tempfile.TemporaryDirectory(prefix="bench-peer-") as tmp:
                     repo = make_repo(Path(tmp), 100, sb.base_uri, sb.base_uri, proxy_url, creds, mixed=False)
                     found = Bench(repo, sb.base_uri + DEFAULT_PING_PATH, rounds, Path(tmp)).peer_stages()
                     print(table(found), flush=True)
                     results += found
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    args.out.write_text(document(results, rounds=rounds, latency_ms=latency, command=command.strip()),
-                        encoding="utf-8")
+    args.out.write_text(document(results, rounds=rounds, latency_ms=latency, command=command.strip(),
+                                 load_before=load_before, out=args.out), encoding="utf-8")
     print(f"written: {args.out}")
     return 0
 

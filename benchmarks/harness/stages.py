@@ -27,6 +27,7 @@ class StageResult:
     floor: Series
     floor_label: str
     target: float | None  # the issue's ceiling for tool / floor, if it sets one
+    absolute: float | None = None  # or its ceiling in seconds for the tool alone (validate of one file)
 
     @property
     def ratio(self) -> float:
@@ -62,7 +63,7 @@ class Bench:
         return floors.get_floor(self.ping_url, len(self.repo.names), self.env, self.root)
 
     def interleaved(self, stage: str, tool: Callable[[int], Sample], floor: Callable[[int], Sample],
-                    floor_label: str, target: float | None) -> StageResult:
+                    floor_label: str, target: float | None, absolute: float | None = None) -> StageResult:
         tools: list[Sample] = []
         bases: list[Sample] = []
         for i in range(self.rounds):
@@ -73,7 +74,7 @@ class Bench:
                 bases.append(floor(i))
                 tools.append(tool(i))
         return StageResult(stage, len(self.repo.names), Series(tuple(tools)), Series(tuple(bases)), floor_label,
-                           target)
+                           target, absolute)
 
     # --- the stages, in the order they must run (apply makes the state the later ones read) ---------
 
@@ -86,6 +87,8 @@ class Bench:
         results = [
             self.interleaved("start-up (--help)", lambda _: self.tool("--help"),
                              lambda _: floors.import_floor(env, cwd), "import ruamel.yaml, requests", 1.5),
+            self.interleaved("validate (1 file)", lambda _: self.tool("validate", str(files[0])),
+                             lambda _: floors.import_floor(env, cwd), "import ruamel.yaml, requests", None, 0.5),
             self.interleaved("validate", lambda _: self.tool("validate"),
                              lambda _: floors.parse_floor(folder, env, cwd), "start-up + YAML parse", None),
             self.interleaved("first plan (all decrypted)",
@@ -116,13 +119,16 @@ class Bench:
         return results
 
     def peer_stages(self) -> list[StageResult]:
-        """Beside the peers (``--peers``): check-jsonschema for validate, Ansible for decrypt-and-test."""
+        """Beside the peers (unless ``--no-peers``): check-jsonschema for validate, Ansible for decrypt-and-test."""
         env, cwd = self.env, self.root
         folder = self.root / "connections"
         shops = [self.repo.project.path(name) for name in self.repo.names]
-        found = [self.interleaved("validate vs check-jsonschema", lambda _: self.tool("validate"),
-                                  lambda _: peers.check_jsonschema(shops, env, cwd), "check-jsonschema (peer)", 0.8)]
-        if not self.repo.mixed:
+        found: list[StageResult] = []
+        if self.repo.mixed:
+            found.append(self.interleaved("validate vs check-jsonschema", lambda _: self.tool("validate"),
+                                          lambda _: peers.check_jsonschema(shops, env, cwd), "check-jsonschema (peer)",
+                                          0.8))
+        else:
             found.append(self.interleaved(
                 "decrypt and test (test from files)", lambda _: self.tool("test", "-p", PARALLELISM),
                 lambda _: peers.ansible_decrypt_and_test(folder, env, cwd, self.work),

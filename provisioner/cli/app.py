@@ -1,4 +1,5 @@
-"""Entry point: registers the command modules; ``provisioner.cli.boundary`` turns every way out into an exit code."""
+"""Entry point: ``provisioner.cli.boundary`` runs the command tree (its commands imported lazily, see
+``provisioner.cli.registry``) and turns every way out into an exit code."""
 
 from __future__ import annotations
 
@@ -8,21 +9,6 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import NoReturn
 
-# Each command module registers its commands on ``app`` when imported; one line per module.
-from provisioner.cli import (  # noqa: F401
-    apply_cmd,
-    call_cmd,
-    drift_cmd,
-    import_cmd,
-    init_cmd,
-    plan_cmd,
-    probe_cmd,
-    sandbox_cmd,
-    secrets_cmd,
-    show_cmd,
-    state_cmd,
-    validate_cmd,
-)
 from provisioner.cli.boundary import run
 from provisioner.errors import Interrupted
 

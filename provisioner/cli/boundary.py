@@ -11,41 +11,20 @@ from collections.abc import Sequence
 
 import typer
 from typer._click.core import Command
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer vendors click: only here
-from typer.core import TyperArgument, TyperGroup
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # vendored click: here, lazy.py
+from typer.core import TyperGroup
 
 from provisioner.cli import view
 from provisioner.cli.exit_codes import ExitCode
 from provisioner.cli.root import app
 from provisioner.errors import Interrupted, InvalidInputError, ProvisionerError
-from provisioner.render.errors import render_error, render_internal_error, write_crash_report
 
 PROG = "provisioner"
 
 
-class _Argument(TyperArgument):
-    """A positional argument as ``--help`` shows it: its metavar only, no Python type (``<list[str]>``)."""
-
-    def display_type_rich(self, ctx: typer.Context) -> str | None:  # type: ignore[override]
-        return None
-
-    def _usage_display_name(self) -> str:
-        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
-        return name + ("..." if self.nargs != 1 else "")
-
-
-def _plain_arguments(command: Command) -> Command:
-    for param in command.params:
-        if isinstance(param, TyperArgument):
-            param.__class__ = _Argument
-    for sub in getattr(command, "commands", {}).values():
-        _plain_arguments(sub)
-    return command
-
-
 def build_command() -> Command:
-    """The command tree of ``app``, with arguments shown by metavar only."""
-    return _plain_arguments(typer.main.get_command(app))
+    """The command tree of ``app``: the root group, each command built when first looked up (``cli/lazy.py``)."""
+    return typer.main.get_command(app)
 
 
 def _help_hint(exc: UsageError) -> str:
@@ -71,28 +50,35 @@ def run(args: Sequence[str]) -> int:
     try:
         result = command.main(args=list(args), prog_name=PROG, standalone_mode=False)
         return int(result) if isinstance(result, int) else ExitCode.OK  # an Exit's code, or a normal return
-    except InvalidInputError as exc:
+    except KeyboardInterrupt:
+        return 130
+    except (Exception, Interrupted) as exc:
+        return _failed(exc)
+
+
+def _failed(exc: Exception | Interrupted) -> int:
+    """Render how the run failed and return its exit code."""
+    # The error renderers (rich, the diagnostics) load only on a way out through an error: start-up, issue 16.
+    from provisioner.render.errors import render_error, render_internal_error, write_crash_report  # noqa: PLC0415
+
+    if isinstance(exc, InvalidInputError):
         render_error(exc, view.current(), exc.diagnostics.sorted())
         return ExitCode.ERROR
-    except ProvisionerError as exc:
+    if isinstance(exc, ProvisionerError):
         render_error(exc, view.current())
         return exc.exit_code
-    except ClickException as exc:
-        error = usage_error(exc)
-        render_error(error, view.current())
+    if isinstance(exc, ClickException):
+        render_error(usage_error(exc), view.current())
         return ExitCode.ERROR
-    except typer.Abort:
+    if isinstance(exc, typer.Abort):
         render_error(ProvisionerError("aborted", code="aborted"), view.current())
         return ExitCode.ERROR
-    except Interrupted as exc:
+    if isinstance(exc, Interrupted):
         name = signal.Signals(exc.signum).name
         render_error(ProvisionerError(f"interrupted by {name}: stopped", code="interrupted",
                                       hint="what was already committed stays committed "
                                       "(see `provisioner state history`)"), view.current())
         return 128 + exc.signum
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        report = write_crash_report(exc)
-        render_internal_error(exc, report, view.current())
-        return ExitCode.INTERNAL
+    report = write_crash_report(exc)
+    render_internal_error(exc, report, view.current())
+    return ExitCode.INTERNAL

@@ -1,4 +1,4 @@
-"""The Typer application object that every command module registers on."""
+"""The Typer application object that every command module registers on (when it is imported: lazily)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import typer
 
 from provisioner import __version__
 from provisioner.cli.exit_codes import ExitCode
+from provisioner.cli.lazy import LazyGroup
 
 app = typer.Typer(
     name="provisioner",
+    cls=LazyGroup,  # each command's module is imported when that command runs (provisioner/cli/registry.py)
     help="Config-as-code for integration connections: validate, plan, test and apply.",
     no_args_is_help=True,
     add_completion=True,

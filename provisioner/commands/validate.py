@@ -12,7 +12,6 @@ from provisioner.declarations.loader import validate_paths
 from provisioner.diagnostics import Diagnostic, Diagnostics, Severity
 from provisioner.paths import shown_path
 from provisioner.secrets.sops_coverage import check_sops_coverage
-from provisioner.secrets.verify import decrypt_and_check
 
 DEFAULT_DIRECTORY = "connections"
 
@@ -61,6 +60,9 @@ def validate(
     diagnostics.extend(check_sops_coverage(loaded.declarations, root=config.root if config else cwd, cwd=cwd))
     ran = decrypt and not diagnostics.has_errors
     if ran:
+        # sops and cryptography load only for --decrypt: a pre-commit hook runs plain validate (issue 16)
+        from provisioner.secrets.verify import decrypt_and_check  # noqa: PLC0415
+
         diagnostics.extend(decrypt_and_check(loaded.declarations, config=config))
     elif decrypt:
         diagnostics.add(Diagnostic(

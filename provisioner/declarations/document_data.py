@@ -139,3 +139,11 @@ def collect_positions(data: Any, document: SourceRange) -> Positions:
     positions.keys[""] = positions.values[""] = document
     _walk(data, "", positions, _Budget(), 0)
     return positions
+
+
+SOPS_METADATA_KEY = "sops"  # added by sops to every file it encrypts; not part of the declaration
+
+
+def field_positions(positions: Positions) -> dict[str, SourceRange]:
+    """Where each field of a declaration is: every key's position but the sops metadata's."""
+    return {path: at for path, at in positions.keys.items() if path and path.split(".", 1)[0] != SOPS_METADATA_KEY}

@@ -7,7 +7,7 @@ the rules that need all of them. ``validate_paths`` runs both.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,14 +16,20 @@ from pydantic import ValidationError as ModelError
 
 from provisioner.declarations.checks import check_declarations
 from provisioner.declarations.declaration import Declaration
-from provisioner.declarations.document_data import DocumentTooLargeError, Positions, collect_positions, to_plain
+from provisioner.declarations.document_data import (
+    SOPS_METADATA_KEY,
+    DocumentTooLargeError,
+    Positions,
+    collect_positions,
+    field_positions,
+    to_plain,
+)
+from provisioner.declarations.fast_load import load_fast
 from provisioner.declarations.models import address_of, parse_resource, secret_paths
 from provisioner.declarations.schema_errors import schema_diagnostics
 from provisioner.declarations.schemas import SCHEMA_NAMES, schema, validator
-from provisioner.declarations.yaml_source import SourceDocument, discover_files, parse_documents, read_documents
-from provisioner.diagnostics import Diagnostics
-
-SOPS_METADATA_KEY = "sops"
+from provisioner.declarations.yaml_source import SourceDocument, discover_files, parse_documents, read_text
+from provisioner.diagnostics import Diagnostics, SourceRange
 
 
 @dataclass
@@ -70,7 +76,8 @@ def _check_kind(plain: dict[str, Any], positions: Positions, result: LoadResult)
     return None
 
 
-def _declaration(doc: SourceDocument, plain: dict[str, Any], positions: Positions, result: LoadResult) -> None:
+def _declaration(doc: SourceDocument, plain: dict[str, Any], positions: Positions, result: LoadResult,
+                 where: Mapping[str, SourceRange] | None) -> None:
     try:
         resource = parse_resource(plain)
     except ModelError as exc:  # the schema passed but the model did not: the two disagree (a bug)
@@ -87,10 +94,7 @@ def _declaration(doc: SourceDocument, plain: dict[str, Any], positions: Position
             document_index=doc.index,
             source=positions.document,
             ciphertexts={path: value.get_secret_value() for path, value in secret_paths(resource).items()},
-            positions={
-                path: where for path, where in positions.keys.items()
-                if path and path.split(".", 1)[0] != SOPS_METADATA_KEY
-            },
+            positions=field_positions(positions) if where is None else where,
         )
     )
 
@@ -114,8 +118,15 @@ def _load_document(doc: SourceDocument, result: LoadResult) -> None:
             hint="a declaration is a small mapping; check anchors and aliases", source=doc.source,
         )
         return
+    check_document_data(doc, plain, positions, result, size=len(doc.data), where=None)
+
+
+def check_document_data(doc: SourceDocument, plain: dict[str, Any], positions: Positions, result: LoadResult,
+                        *, size: int, where: Mapping[str, SourceRange] | None) -> None:
+    """Schema, kind and model checks of one document's plain data; a valid one becomes a declaration
+    (its field positions ``where``, or those of ``positions`` when ``None``)."""
     plain.pop(SOPS_METADATA_KEY, None)  # added by sops to encrypted files; not part of the declaration
-    if not plain and len(doc.data):
+    if not plain and size:
         return  # only sops metadata
     address = _address(plain)
     if address:
@@ -126,7 +137,7 @@ def _load_document(doc: SourceDocument, result: LoadResult) -> None:
     found = schema_diagnostics(validator(name).iter_errors(plain), schema(name), positions, plain)
     result.diagnostics.extend(found)
     if not found:
-        _declaration(doc, plain, positions, result)
+        _declaration(doc, plain, positions, result, where)
 
 
 def load_text(text: str, file: Path) -> LoadResult:
@@ -146,8 +157,10 @@ def load_declarations(paths: Sequence[Path], *, root: Path | None = None) -> Loa
     result = LoadResult()
     result.files = discover_files(paths, result.diagnostics, root=root)
     for file in result.files:
-        for doc in read_documents(file, result.diagnostics):
-            _load_document(doc, result)
+        text = read_text(file, result.diagnostics)
+        if text is not None and not load_fast(file, text, result, check_document_data):
+            for doc in parse_documents(file, text, result.diagnostics):
+                _load_document(doc, result)
     return result
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from provisioner.applications.magento2.spec import Magento2Spec, OAuth1Auth, TokenAuth
 from provisioner.declarations.base import ConnectionSpecBase
-from provisioner.probe.target import BearerCredentials, Credentials, Endpoint, OAuth1Credentials
+
+if TYPE_CHECKING:  # the probe (requests, oauthlib) loads when a test runs, not for validate (issue 16)
+    from provisioner.probe.target import Credentials, Endpoint
 
 
 def _credentials(auth: OAuth1Auth | TokenAuth) -> Credentials:
+    from provisioner.probe.target import BearerCredentials, OAuth1Credentials  # noqa: PLC0415 - see above
+
     if isinstance(auth, TokenAuth):
         return BearerCredentials(token=auth.accessToken)
     return OAuth1Credentials(
@@ -24,6 +30,8 @@ def _credentials(auth: OAuth1Auth | TokenAuth) -> Credentials:
 def endpoint(spec: ConnectionSpecBase) -> Endpoint:
     if not isinstance(spec, Magento2Spec):
         raise TypeError(f"not a magento2 spec: {type(spec).__name__}")
+    from provisioner.probe.target import Endpoint  # noqa: PLC0415 - see the imports
+
     advanced = spec.advanced
     return Endpoint(
         base_uri=spec.auth.baseUri,
