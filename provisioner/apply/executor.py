@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from provisioner.apply.checkpoints import checkpoint
+from provisioner.apply.early import tested
 from provisioner.apply.results import ApplyReport, ItemResult, ItemStatus, Verdict
 from provisioner.apply.target_step import Failure, Ready, refusal, through_target
 from provisioner.config import DEFAULT_PARALLELISM
@@ -57,8 +58,8 @@ class ApplyOptions:
 
 class _Run:
     def __init__(self, plan: Plan, decls: Mapping[str, Declaration], store: Store, opts: ApplyOptions,
-                 records: Mapping[str, Record]) -> None:
-        self.decls, self.store, self.opts, self.records = decls, store, opts, records
+                 records: Mapping[str, Record], *, early: Callable[[Declaration], Verdict | None]) -> None:
+        self.decls, self.store, self.opts, self.records, self.early = decls, store, opts, records, early
         self.report = ApplyReport(workspace=plan.workspace, serial_before=plan.serial, serial_after=plan.serial)
         self.agents = {d.name: d for d in decls.values() if d.kind == "Agent"}
         self.failed_agents: set[str] = set()
@@ -124,10 +125,8 @@ class _Run:
     def test(self, change: Change) -> Verdict:
         if self.opts.skip_test:
             return UNTESTED
-        try:
-            return self.opts.prober(self.decls[change.address], self.agents)
-        except ProvisionerError as exc:  # e.g. a connection that cannot be tested as declared: it fails alone
-            return Verdict(ok=False, outcome=exc.code, message=exc.message, hint=exc.hint)
+        decl = self.decls[change.address]  # tested early (as its file was decrypted), or now
+        return self.early(decl) or tested(self.opts.prober, decl, self.agents)
 
     def run_connections(self, changes: Sequence[Change]) -> None:
         pending: Iterator[Change] = iter(changes)
@@ -173,13 +172,17 @@ class _Run:
         checkpoint("after-delete", resume=self.opts.stop)
 
 
-def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, opts: ApplyOptions) -> ApplyReport:
+def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, opts: ApplyOptions, *,
+            early: Callable[[Declaration], Verdict | None] = lambda decl: None) -> ApplyReport:
     """Apply the actionable changes of ``plan``; ``declarations`` must hold decrypted copies of them.
 
-    What ``opts.target.prepare`` raises (e.g. a rejected API token) propagates before anything is applied.
+    ``early`` gives the verdict of a test already run on that very declaration (apply/early.py), if any.
+    The report lists the items in the order they were taken up (agents, connections, deletes; each in the
+    plan's order), whatever order they finished in. What ``opts.target.prepare`` raises (e.g. a rejected
+    API token) propagates before anything is applied.
     """
     snapshot = store.snapshot()  # what the plan was made from, under the same lease: the target's last outputs
-    run = _Run(plan, declarations, store, opts, snapshot.records)
+    run = _Run(plan, declarations, store, opts, snapshot.records, early=early)
     todo = [c for c in plan.changes if c.actionable]
     opts.target.prepare(RunContext(plan.workspace, snapshot.lineage, declarations, snapshot.records))
     opts.on_start(len(todo))
@@ -191,9 +194,12 @@ def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, o
         else:
             run.finish(change, run.ready(change, AGENT_UNTESTED))
     run.run_connections([c for c in upserts if c.kind != "Agent"])
-    deletes = [c for c in todo if c.action is Action.DELETE]
-    for change in sorted(deletes, key=lambda c: (c.kind == "Agent", c.address)):
+    deletes = sorted((c for c in todo if c.action is Action.DELETE), key=lambda c: (c.kind == "Agent", c.address))
+    for change in deletes:
         run.delete(change)
+    taken = [c.address for c in upserts if c.kind == "Agent"] + [c.address for c in upserts if c.kind != "Agent"]
+    order = {address: i for i, address in enumerate(taken + [c.address for c in deletes])}
+    run.report.items.sort(key=lambda item: order.get(item.address, len(order)))
     run.report.interrupted = opts.stop.is_set()
     checkpoint("finished", resume=opts.stop)
     return run.report

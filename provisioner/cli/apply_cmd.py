@@ -117,7 +117,7 @@ def apply_command(
                                stop=stop, on_item=progress, on_start=start)
         result = apply(config, store, options=options, plan_file=plan_file, paths=paths or (),
                        targets=target or (), allow_delete=allow_delete, lock_timeout=lock_timeout,
-                       confirm=_confirm(auto_approve, fmt))
+                       confirm=_confirm(auto_approve, fmt), test_early=auto_approve)
     if result.run and result.run.diagnostics:
         render_diagnostics(result.run.diagnostics.sorted(), stderr_console())
     report = result.report

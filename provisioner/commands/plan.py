@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -47,17 +47,20 @@ def make_plan(
     allow_delete: bool = False,
     parallelism: int = DEFAULT_PARALLELISM,
     target: Target | None = None,
+    on_decrypted: Callable[[Declaration], None] | None = None,
 ) -> PlanRun:
     """Load and validate the files, read the state, decrypt what changed, and diff.
 
     A target that can be read back (``target``, else provisioner.yaml's) folds in the remote side's changes.
+    ``on_decrypted`` sees each declaration as soon as its file is decrypted (apply starts testing it).
     """
     loaded = load_valid(config, paths)
     snapshot = store.snapshot()
     _check_targets(targets, loaded.addresses, set(snapshot.records))
     result = diff(
         loaded.declarations, snapshot, fingerprint=store.fingerprint,
-        decrypt=partial(decrypt_declarations, parallelism=parallelism, sops=project_sops(config)),
+        decrypt=partial(decrypt_declarations, parallelism=parallelism, sops=project_sops(config),
+                        on_decrypted=on_decrypted),
         targets=targets, allow_delete=allow_delete, root=config.root,
     )
     plan, unread = result.plan, {}

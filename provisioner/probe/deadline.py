@@ -3,14 +3,16 @@
 A socket timeout bounds each read, so a server that drips a byte a second never trips it.
 ``Deadline`` is entered around an exchange on the thread that runs it; the connections
 urllib3 opens (or reuses) for that thread register their socket with it, and a watchdog
-timer shuts those sockets down when the time is up, which ends any blocked read at once.
-The watchdog holds its own duplicate of each file descriptor (closed when the exchange
-ends), so it can never shut down a descriptor number that was reused meanwhile.
+shuts those sockets down when the time is up, which ends any blocked read at once (one watchdog
+thread serves every deadline of the process). The watchdog holds its own duplicate of each file
+descriptor (closed when the exchange ends), so it can never shut down a descriptor number that was
+reused meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
 import socket
 import threading
 import time
@@ -31,8 +33,6 @@ class Deadline:
         self._watched: list[socket.socket] = []
         self._finished = False
         self.fired = False
-        self._timer = threading.Timer(max(0.0, seconds), self._fire)
-        self._timer.daemon = True
 
     def remaining(self) -> float:
         """Seconds left (at least a millisecond, so it can be a socket timeout)."""
@@ -66,19 +66,52 @@ class Deadline:
 
     def __enter__(self) -> Deadline:
         _current.deadline = self
-        self._timer.start()
+        _WATCHDOG.add(self)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._timer.cancel()
         _current.deadline = None
         with self._lock:
             self._finished = True
             watched, self._watched = self._watched, []
         for sock in watched:
             sock.close()
+
+
+class _Watchdog:
+    """One thread for every deadline of the process (a timer thread per exchange cost more than the test)."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, Deadline]] = []
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._count = 0
+
+    def add(self, deadline: Deadline) -> None:
+        with self._wake:
+            self._count += 1
+            heapq.heappush(self._due, (deadline._at, self._count, deadline))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="probe-deadlines", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._due and self._due[0][2]._finished:
+                    heapq.heappop(self._due)
+                now = time.monotonic()
+                if not self._due or self._due[0][0] > now:
+                    self._wake.wait(None if not self._due else self._due[0][0] - now)
+                    continue
+                _, _, due = heapq.heappop(self._due)
+            due._fire()
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _shutdown(sock: socket.socket) -> None:

@@ -4,13 +4,15 @@
 secret ciphertexts changed), decrypts each distinct file once, in parallel, and returns
 copies whose secret ``SecretStr`` fields hold the values, matched by file and document
 index. Only the secret fields are taken from sops' output; everything else stays exactly
-as the loader produced it.
+as the loader produced it. ``on_decrypted`` sees each decrypted copy as soon as its file is
+done (completion order, on the calling thread), while the other files are still decrypting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
@@ -20,15 +22,16 @@ from provisioner.declarations.declaration import Declaration
 from provisioner.declarations.models import Resource, secret_paths
 from provisioner.diagnostics import Diagnostics
 from provisioner.secrets.failures import failure_diagnostic
-from provisioner.secrets.parallel import decrypt_files
-from provisioner.secrets.sops import DecryptedFile, Sops
+from provisioner.secrets.parallel import decrypt_streaming
+from provisioner.secrets.sops import DecryptedFile, Sops, SopsFailure
 
 _MISSING = object()
 _M = TypeVar("_M", bound=BaseModel)
 
 
 def decrypt_declarations(
-    declarations: Sequence[Declaration], *, parallelism: int = DEFAULT_PARALLELISM, sops: Sops | None = None
+    declarations: Sequence[Declaration], *, parallelism: int = DEFAULT_PARALLELISM, sops: Sops | None = None,
+    on_decrypted: Callable[[Declaration], None] | None = None,
 ) -> tuple[list[Declaration], Diagnostics]:
     """Decrypted copies of ``declarations``, in input order, and what went wrong.
 
@@ -38,23 +41,37 @@ def decrypt_declarations(
     """
     diagnostics = Diagnostics()
     pending = [d for d in declarations if not d.decrypted and secret_paths(d.resource)]
-    files = list(dict.fromkeys(d.file for d in pending))
-    outcomes = dict(zip(files, decrypt_files(files, sops=sops, parallelism=parallelism), strict=True))
+    in_file: dict[Path, list[int]] = {}
+    for index, declaration in enumerate(declarations):
+        if not declaration.decrypted and secret_paths(declaration.resource):
+            in_file.setdefault(declaration.file, []).append(index)
     display = {d.file: d.source.file for d in pending}
+    filled: dict[int, Declaration] = {}
+    filled_diagnostics: dict[int, Diagnostics] = {}
+    failed: dict[Path, SopsFailure] = {}
+    for path, outcome in decrypt_streaming(list(in_file), sops=sops, parallelism=parallelism):
+        if not isinstance(outcome, DecryptedFile):
+            failed[path] = outcome
+            continue
+        for index in in_file[path]:
+            found = Diagnostics()
+            filled[index] = done = _fill(declarations[index], outcome, found)
+            filled_diagnostics[index] = found
+            if on_decrypted is not None and done.decrypted:
+                on_decrypted(done)
 
     result: list[Declaration] = []
-    for declaration in declarations:
+    for index, declaration in enumerate(declarations):
         if declaration.decrypted:
             result.append(declaration)
         elif not secret_paths(declaration.resource):
             result.append(replace(declaration, decrypted=True))
+        elif index in filled:
+            diagnostics.extend(filled_diagnostics[index])
+            result.append(filled[index])
         else:
-            outcome = outcomes[declaration.file]
-            if isinstance(outcome, DecryptedFile):
-                result.append(_fill(declaration, outcome, diagnostics))
-            else:
-                diagnostics.add(failure_diagnostic(outcome, display[declaration.file]))
-                result.append(declaration)
+            diagnostics.add(failure_diagnostic(failed[declaration.file], display[declaration.file]))
+            result.append(declaration)
     return result, diagnostics
 
 

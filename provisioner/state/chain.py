@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import threading
 from dataclasses import dataclass, field, replace
 from hashlib import sha256
 from typing import Any
@@ -93,14 +94,37 @@ def workspace_tampered(workspace: str, what: str) -> StateError:
     )
 
 
+# The last chain verified and parsed, by everything its verification depends on. Reading the workspace
+# row again (every unseal, every write) and finding the very same text and MAC needs neither the MAC
+# nor the JSON parse again (O(records) each): issue 16, test --from state read the chain once a record.
+_last: tuple[tuple[bytes, str, str, str, str], Chain] | None = None
+_last_lock = threading.Lock()
+
+
+def remember(keys: ChainKeys, workspace: str, lineage: str, *, chain: Chain, chain_json: str, mac: str) -> None:
+    """``chain`` was just written as ``chain_json`` with ``mac`` (computed here): the next ``load`` of it is free."""
+    global _last  # noqa: PLW0603
+    with _last_lock:
+        _last = ((keys.workspace, workspace, lineage, chain_json, mac), chain)
+
+
 def load(keys: ChainKeys, workspace: str, lineage: str, *, serial: int, chain_json: str, mac: str) -> Chain:
     """The verified chain of a workspace row; raises ``state-tampered`` naming what does not match."""
-    if not hmac.compare_digest(chain_mac(keys, workspace, lineage, chain_json), mac):
-        raise workspace_tampered(workspace, "its integrity chain was changed outside provisioner")
-    try:
-        chain = Chain.from_json(chain_json)
-    except (ValueError, KeyError, TypeError):
-        raise workspace_tampered(workspace, "its integrity chain cannot be read") from None
+    global _last  # noqa: PLW0603 - a one-entry cache of a pure function of its key
+    key = (keys.workspace, workspace, lineage, chain_json, mac)
+    with _last_lock:
+        cached = _last[1] if _last is not None and _last[0] == key else None
+    if cached is not None:
+        chain = cached
+    else:
+        if not hmac.compare_digest(chain_mac(keys, workspace, lineage, chain_json), mac):
+            raise workspace_tampered(workspace, "its integrity chain was changed outside provisioner")
+        try:
+            chain = Chain.from_json(chain_json)
+        except (ValueError, KeyError, TypeError):
+            raise workspace_tampered(workspace, "its integrity chain cannot be read") from None
+        with _last_lock:
+            _last = (key, chain)
     if chain.serial != serial:
         older = "lowered" if serial < chain.serial else "raised"
         raise workspace_tampered(workspace, f"its serial was {older} to {serial}; the chain records {chain.serial}")

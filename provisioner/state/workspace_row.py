@@ -68,9 +68,10 @@ def read(tx: Tx, keys: Keys, workspace: str, where: str, *, lock: bool) -> Works
 
 def store_chain(tx: Tx, keys: Keys, workspace: str, lineage: str, new: Chain) -> None:
     text = new.to_json()
+    mac = chain.chain_mac(keys.chain, workspace, lineage, text)
     tx.execute("UPDATE workspaces SET serial = ?, chain = ?, chain_mac = ?, key_check = ? WHERE name = ?",
-               (new.serial, text, chain.chain_mac(keys.chain, workspace, lineage, text),
-                chain.chained_key_check(keys.state.check, workspace), workspace))
+               (new.serial, text, mac, chain.chained_key_check(keys.state.check, workspace), workspace))
+    chain.remember(keys.chain, workspace, lineage, chain=new, chain_json=text, mac=mac)
 
 
 def establish(tx: Tx, keys: Keys, workspace: str, where: str) -> None:

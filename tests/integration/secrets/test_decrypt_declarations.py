@@ -76,3 +76,16 @@ def test_no_key_reports_once_per_file(tmp_path, encrypt_file):
     assert not any(d.decrypted for d in out)
     assert [d.code for d in diagnostics] == ["sops.no-key"] * 3
     assert diagnostics.has_errors
+
+
+def test_on_decrypted_sees_each_decrypted_copy_once_as_its_file_is_done(tmp_path, encrypt_file, sops):
+    """apply tests a connection as soon as its file is decrypted: the callback gets the very copies returned."""
+    files = [encrypt_file(tmp_path / f"c{i}.yaml", connection_yaml(f"c{i}", access_token=f"c{i}" * 16))
+             for i in range(4)]
+    declarations = [d for f in files for d in load_declarations(f)]
+    seen: list[object] = []
+    out, diagnostics = decrypt_declarations(declarations, sops=sops, parallelism=2, on_decrypted=seen.append)
+    assert not diagnostics.items
+    assert [d.name for d in out] == ["c0", "c1", "c2", "c3"]  # input order, whatever order sops finished in
+    assert sorted(id(d) for d in seen) == sorted(id(d) for d in out)
+    assert all(d.decrypted for d in seen)
