@@ -68,8 +68,10 @@ class IntegratorioTarget:
         names = {agent_name} | ({decl.resource.spec.displayName} if decl and isinstance(decl.resource, Agent)
                                 and decl.resource.spec.displayName else set())
         for agent in self._remote_agents():
-            if agent.get("_id") == agent_name or agent.get("name") in names:
-                return str(agent["_id"])
+            agent_id, name = agent.get("_id"), agent.get("name")
+            if isinstance(agent_id, str) and agent_id and (agent_id == agent_name
+                                                           or (isinstance(name, str) and name in names)):
+                return agent_id
         raise TargetError(f"agent {agent_name} is not installed in this integrator.io account (looked for the id or "
                           f"the name {', '.join(sorted(names))})", code="agent-not-found",
                           hint="install the agent in integrator.io (agents are installed, not created) and name it so")

@@ -8,6 +8,7 @@ that loops or never ends stops; any ``Retry-After`` waits 0..60 s within the dea
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -271,3 +272,18 @@ def test_a_content_length_lie_on_a_create_is_not_retried(rig: Rig) -> None:
 def test_a_content_length_shorter_than_the_body_is_a_truncated_answer(rig: Rig) -> None:
     rig.account.script(201, b'{"_id": "5f0000000000000000000000"}', method="POST", length=12)
     refused_as_bad(lambda: rig.target().put(desired()))
+
+
+def test_a_gzip_bomb_is_capped_once_decoded(rig: Rig) -> None:
+    bomb = gzip.compress(b"\0" * (1024 * 1024), compresslevel=9)  # 1 MiB in about 1 kB; 50 members: 50 MiB
+    rig.account.script(200, bomb, repeat=50, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    assert "larger than 16 MiB" in refused_as_bad(lambda: list(rig.client.pages(CONNECTIONS))).message
+
+
+def test_agents_listed_without_an_id_or_with_odd_names_are_not_a_crash(rig: Rig) -> None:
+    rig.account.script(200, b'[{"name": "dc1"}, {"_id": ["x"], "name": "dc1"}, {"_id": "a1", "name": ["dc1"]}]',
+                       path="/v1/agents")
+    target = rig.target()
+    with pytest.raises(TargetError) as caught:
+        target._agent_id("dc1")
+    assert caught.value.code == "agent-not-found"
