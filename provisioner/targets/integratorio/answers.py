@@ -87,6 +87,21 @@ def text_or_none(doc: Mapping[str, Any], key: str, what: str) -> str | None:
     return value
 
 
+OBJECTS = (("http",), ("http", "auth"), ("http", "auth", "oauth"), ("http", "auth", "oauth", "oauth1"),
+           ("http", "auth", "token"), ("http", "ping"))
+
+
+def shape_checked(doc: Mapping[str, Any], what: str) -> Mapping[str, Any]:
+    """A connection whose nested blocks (``http``, ``http.auth``, ...) are objects where present."""
+    for path in OBJECTS:
+        node: Any = doc
+        for key in path:
+            node = node.get(key) if isinstance(node, Mapping) else None
+        if node is not None and not isinstance(node, Mapping):
+            raise bad_answer(what, f"the connection's {'.'.join(path)} is not an object ({type(node).__name__})")
+    return doc
+
+
 def retry_after(value: str | None, now: float) -> float:
     """Seconds to wait for a 429: whole seconds or an HTTP-date (RFC 9110 10.2.3), within 0..60; else 1."""
     text = (value or "").strip()

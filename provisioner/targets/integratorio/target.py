@@ -19,7 +19,7 @@ from provisioner.declarations.base import Agent
 from provisioner.declarations.models import Connection, secret_paths
 from provisioner.probe.redact import Redactor
 from provisioner.targets.base import Capabilities, Desired, RemoteView, RunContext, TargetError, TargetOutputs
-from provisioner.targets.integratorio.answers import SAFE_ID, document, remote_id, text_or_none
+from provisioner.targets.integratorio.answers import SAFE_ID, document, remote_id, shape_checked, text_or_none
 from provisioner.targets.integratorio.client import MESSAGE_LIMIT, Client
 from provisioner.targets.integratorio.config import NAME, Settings
 from provisioner.targets.integratorio.importing import REMOTE_ID_LABEL
@@ -171,7 +171,7 @@ class IntegratorioTarget:
         by = doc.get("lastModifiedBy")  # its format is not documented: a string, or an object with an email/name
         if isinstance(by, dict):
             by = by.get("email") or by.get("name") or by.get("_id")
-        return RemoteView(remote_id=str(doc.get("_id")), fields=from_remote(doc, stored),
+        return RemoteView(remote_id=str(doc.get("_id")), fields=from_remote(shape_checked(doc, "read"), stored),
                           external_id=doc.get("externalId"), version=text_or_none(doc, "lastModified", "read"),
                           modified_by=str(by) if by else None)
 
@@ -181,7 +181,7 @@ class IntegratorioTarget:
 
     def remote_documents(self) -> list[Mapping[str, Any]]:
         """Every remote connection as integrator.io returns it (masked), for import."""
-        return list(self.client.pages("/v1/connections"))
+        return [shape_checked(d, "import") for d in self.client.pages("/v1/connections")]
 
     def agent_names(self) -> dict[str, str]:
         """Remote agent id -> its name, for import."""

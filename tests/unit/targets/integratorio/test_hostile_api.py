@@ -287,3 +287,18 @@ def test_agents_listed_without_an_id_or_with_odd_names_are_not_a_crash(rig: Rig)
     with pytest.raises(TargetError) as caught:
         target._agent_id("dc1")
     assert caught.value.code == "agent-not-found"
+
+
+@pytest.mark.parametrize("doc", [{"http": "x"}, {"http": {"auth": []}}, {"http": {"auth": {"oauth": 5}}},
+                                 {"http": {"auth": {"type": "oauth1", "oauth": {"oauth1": "k"}}}},
+                                 {"http": {"ping": ["/V1"]}}], ids=["http", "auth", "oauth", "oauth1", "ping"])
+def test_a_connection_whose_blocks_are_not_objects_is_a_clear_error_for_plan_drift_and_import(rig: Rig,
+                                                                                            doc: dict) -> None:
+    body = json.dumps({"_id": ID, "name": "x", "type": "http", "assistant": "magento", **doc}).encode()
+    record = Record("connection.shop", "Connection", "shop", {}, {}, {}, None, datetime(2026, 1, 1, tzinfo=UTC),
+                    "t", None, 1, {"remote_id": ID})
+    rig.account.script(200, body, path=f"{CONNECTIONS}/{ID}")
+    refused_as_bad(lambda: rig.target().read(record))
+    rig.account.script(200, b"[" + body + b"]", count=2)
+    refused_as_bad(lambda: list(rig.target().read_all()))
+    refused_as_bad(lambda: rig.target().remote_documents())
