@@ -33,7 +33,8 @@ Tests edit a connection "in the UI" with ``ui_edit`` (server side, as another us
 ``Account.hostile`` turns the server against its client (the leak scan): reads come back unmasked, and every
 error, retry answer and failed ping echoes what the request carried — each string of its body and the
 Authorization header — plain, percent-encoded, base64 and reversed; ``failing_pings`` makes that many pings
-fail so.
+fail so. ``Account.script`` sends raw answers for one method and path (the hostile-answer tests): any status,
+headers and bytes, a body repeated (a huge answer without holding it), a ``Content-Length`` that lies or none.
 """
 
 from __future__ import annotations
@@ -111,6 +112,20 @@ class Fault:
 
 
 @dataclass
+class Scripted:
+    """A raw answer to the next ``count`` requests for ``method`` and ``path`` (with its query: that one only)."""
+
+    method: str
+    path: str
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    count: int = 1
+    repeat: int = 1  # the body is sent this many times
+    length: int | None = None  # the Content-Length sent (None: the true one; -1: none, the connection closes)
+
+
+@dataclass
 class Requested:
     method: str
     path: str
@@ -127,6 +142,7 @@ class Account:
     agent_reach: dict[str, str] = field(default_factory=dict)  # agent id -> proxy URL; absent: offline
     dependencies: dict[str, dict[str, list[dict[str, str]]]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    scripts: list[Scripted] = field(default_factory=list)
     hostile: bool = False
     failing_pings: int = 0  # with ``hostile``: this many pings fail, echoing the connection
     log: list[Requested] = field(default_factory=list)
@@ -177,6 +193,12 @@ class Account:
     def inject(self, status: int, count: int = 1, retry_after: int | None = None, path: str = "/v1/") -> None:
         with self.lock:
             self.faults.append(Fault(status, count, retry_after, path))
+
+    def script(self, status: int, body: bytes = b"", *, method: str = "GET", path: str = "/v1/connections",
+               headers: dict[str, str] | None = None, count: int = 1, repeat: int = 1,
+               length: int | None = None) -> None:
+        with self.lock:
+            self.scripts.append(Scripted(method, path, status, body, dict(headers or {}), count, repeat, length))
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[Requested]:
         with self.lock:
@@ -278,6 +300,22 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _raw(self, scripted: Scripted) -> None:
+        self.close_connection = True  # what follows a lying Content-Length never reaches the next answer
+        self.send_response(scripted.status)
+        for key, value in scripted.headers.items():
+            self.send_header(key, value)
+        length = len(scripted.body) * scripted.repeat if scripted.length is None else scripted.length
+        if length >= 0:
+            self.send_header("Content-Length", str(length))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        try:
+            for _ in range(scripted.repeat):
+                self.wfile.write(scripted.body)
+        except OSError:
+            pass  # the client stopped reading (a capped body)
+
     def _body(self) -> Any:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -296,6 +334,13 @@ class Handler(BaseHTTPRequestHandler):
             fault = next((f for f in account.faults if f.count > 0 and url.path.startswith(f.path)), None)
             if fault is not None:
                 fault.count -= 1
+            scripted = next((s for s in account.scripts if s.count > 0 and s.method == method
+                             and s.path in (self.path, url.path if "?" not in s.path else None)), None)
+            if scripted is not None:
+                scripted.count -= 1
+        if scripted is not None:
+            self._raw(scripted)
+            return
         echo = " " + echo_of(body, self.headers.get("Authorization", "")) if account.hostile else ""
         if fault is not None:
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}

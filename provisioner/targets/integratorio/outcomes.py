@@ -12,6 +12,7 @@ import requests
 
 from provisioner.probe.redact import Redactor
 from provisioner.targets.base import TargetError
+from provisioner.targets.integratorio.answers import bad_answer, document
 from provisioner.targets.integratorio.client import describe
 
 PING_CLASSES: dict[Any, tuple[str, str]] = {
@@ -34,14 +35,17 @@ def ping_failure(answer: requests.Response, redactor: Redactor) -> TargetError |
         return TargetError(f"integrator.io ping failed: {describe(answer, redactor)}", code="remote-error",
                            status=answer.status_code)
     try:
-        body = answer.json()
-    except ValueError:
-        body = {}
-    errors = body.get("errors") if isinstance(body, dict) else None
+        body = document(answer, "ping")  # not JSON, or not an object: never taken for a pass
+    except TargetError as exc:
+        return exc
+    errors = body.get("errors")
     if not errors:
         return None
-    first = errors[0] if isinstance(errors[0], dict) else {}
+    if not isinstance(errors, list):
+        return bad_answer("ping", f"errors is not a list ({type(errors).__name__})")
+    first = next((e for e in errors if isinstance(e, dict)), {})
     code = first.get("code")
+    code = code if isinstance(code, (int, str)) and not isinstance(code, bool) else None
     status = code if isinstance(code, int) else None
     name, hint = PING_CLASSES.get(code, ("server-error" if status and status >= 500 else "unreachable",
                                          "integrator.io could not reach the shop: check baseUri, the agent"))

@@ -19,6 +19,7 @@ from provisioner.declarations.base import Agent
 from provisioner.declarations.models import Connection, secret_paths
 from provisioner.probe.redact import Redactor
 from provisioner.targets.base import Capabilities, Desired, RemoteView, RunContext, TargetError, TargetOutputs
+from provisioner.targets.integratorio.answers import SAFE_ID, document, remote_id, shape_checked, text_or_none
 from provisioner.targets.integratorio.client import MESSAGE_LIMIT, Client
 from provisioner.targets.integratorio.config import NAME, Settings
 from provisioner.targets.integratorio.importing import REMOTE_ID_LABEL
@@ -67,8 +68,10 @@ class IntegratorioTarget:
         names = {agent_name} | ({decl.resource.spec.displayName} if decl and isinstance(decl.resource, Agent)
                                 and decl.resource.spec.displayName else set())
         for agent in self._remote_agents():
-            if agent.get("_id") == agent_name or agent.get("name") in names:
-                return str(agent["_id"])
+            agent_id, name = agent.get("_id"), agent.get("name")
+            if isinstance(agent_id, str) and agent_id and (agent_id == agent_name
+                                                           or (isinstance(name, str) and name in names)):
+                return agent_id
         raise TargetError(f"agent {agent_name} is not installed in this integrator.io account (looked for the id or "
                           f"the name {', '.join(sorted(names))})", code="agent-not-found",
                           hint="install the agent in integrator.io (agents are installed, not created) and name it so")
@@ -98,8 +101,9 @@ class IntegratorioTarget:
     def _find_external(self, external: str) -> str | None:
         with self._lock:
             if self._by_external is None:
-                self._by_external = {str(c["externalId"]): str(c["_id"]) for c in self.client.pages("/v1/connections")
-                                     if c.get("externalId") and c.get("_id")}
+                self._by_external = {c["externalId"]: c["_id"] for c in self.client.pages("/v1/connections")
+                                     if isinstance(c.get("externalId"), str) and isinstance(c.get("_id"), str)
+                                     and SAFE_ID.fullmatch(c["_id"])}
             return self._by_external.get(external)
 
     def put(self, desired: Desired) -> TargetOutputs:
@@ -107,10 +111,10 @@ class IntegratorioTarget:
             return {"remote_id": self._agent_id(desired.name)}
         doc = self._document(desired)
         adopted = desired.declaration.resource.metadata.labels.get(REMOTE_ID_LABEL)  # import --from-target
-        remote_id = desired.previous.get("remote_id") or self._find_external(doc["externalId"]) or adopted
+        known = desired.previous.get("remote_id") or self._find_external(doc["externalId"]) or adopted
         answer = None
-        if remote_id:
-            answer = self.client.call("PUT", f"/v1/connections/{remote_id}", doc)
+        if known:
+            answer = self.client.call("PUT", f"/v1/connections/{remote_id(known, 'update')}", doc)
             if answer.status_code == 404:  # deleted remotely: create it again
                 answer = None
         if answer is None:
@@ -119,44 +123,47 @@ class IntegratorioTarget:
                 raise refused("create", answer, self._redactor(desired))
         elif answer.status_code != 200:
             raise refused("update", answer, self._redactor(desired))
-        saved = answer.json()
-        return {"remote_id": str(saved["_id"]), "remote_version": saved.get("lastModified"),
-                "external_id": doc["externalId"]}
+        what = "create" if known is None or answer.status_code == 201 else "update"
+        saved = document(answer, what)
+        return {"remote_id": remote_id(saved.get("_id"), what),
+                "remote_version": text_or_none(saved, "lastModified", what), "external_id": doc["externalId"]}
 
     def delete(self, record: Record) -> None:
-        remote_id = record.target_outputs.get("remote_id")
-        if record.kind == "Agent" or not remote_id:
+        recorded = record.target_outputs.get("remote_id")
+        if record.kind == "Agent" or not recorded:
             return
-        deps = self.client.call("GET", f"/v1/connections/{remote_id}/dependencies")
+        remote = remote_id(recorded, "delete")
+        deps = self.client.call("GET", f"/v1/connections/{remote}/dependencies")
         if deps.status_code == 404:
             return  # already gone remotely
         if deps.status_code != 200:
             raise refused("dependencies", deps, self.client.redactor())
-        users = [f"{kind} {item.get('name') or item.get('_id')}" for kind, items in (deps.json() or {}).items()
+        used_by = document(deps, "dependencies")
+        users = [f"{kind} {item.get('name') or item.get('_id')}" for kind, items in used_by.items()
                  if isinstance(items, list) for item in items if isinstance(item, dict)]
         if users:
             named = self.client.redactor().clean(", ".join(sorted(users)), MESSAGE_LIMIT)  # remote text
-            raise TargetError(f"integrator.io connection {remote_id} is still used by: {named}",
+            raise TargetError(f"integrator.io connection {remote} is still used by: {named}",
                               code="in-use", hint="remove it from those flows first, then apply again")
-        answer = self.client.call("DELETE", f"/v1/connections/{remote_id}")
+        answer = self.client.call("DELETE", f"/v1/connections/{remote}")
         if answer.status_code not in (200, 204, 404):
             raise refused("delete", answer, self.client.redactor())
 
     # --- reading back ----------------------------------------------------------------------------
 
     def read(self, record: Record) -> RemoteView | None:
-        remote_id = record.target_outputs.get("remote_id")
-        if not remote_id:
+        recorded = record.target_outputs.get("remote_id")
+        if not recorded:
             return None
         if record.kind == "Agent":
-            found = any(a.get("_id") == remote_id for a in self._remote_agents())
-            return RemoteView(remote_id=str(remote_id), fields={}) if found else None
-        answer = self.client.call("GET", f"/v1/connections/{remote_id}")
+            found = any(a.get("_id") == recorded for a in self._remote_agents())
+            return RemoteView(remote_id=str(recorded), fields={}) if found else None
+        answer = self.client.call("GET", f"/v1/connections/{remote_id(recorded, 'read')}")
         if answer.status_code == 404:
             return None
         if answer.status_code != 200:
             raise refused("read", answer, self.client.redactor())
-        return self._view(answer.json(), record.spec)
+        return self._view(document(answer, "read"), record.spec)
 
     @staticmethod
     def _view(doc: Mapping[str, Any], stored: Mapping[str, Any]) -> RemoteView:
@@ -164,8 +171,8 @@ class IntegratorioTarget:
         by = doc.get("lastModifiedBy")  # its format is not documented: a string, or an object with an email/name
         if isinstance(by, dict):
             by = by.get("email") or by.get("name") or by.get("_id")
-        return RemoteView(remote_id=str(doc.get("_id")), fields=from_remote(doc, stored),
-                          external_id=doc.get("externalId"), version=doc.get("lastModified"),
+        return RemoteView(remote_id=str(doc.get("_id")), fields=from_remote(shape_checked(doc, "read"), stored),
+                          external_id=doc.get("externalId"), version=text_or_none(doc, "lastModified", "read"),
                           modified_by=str(by) if by else None)
 
     def read_all(self) -> Iterator[RemoteView]:
@@ -174,7 +181,7 @@ class IntegratorioTarget:
 
     def remote_documents(self) -> list[Mapping[str, Any]]:
         """Every remote connection as integrator.io returns it (masked), for import."""
-        return list(self.client.pages("/v1/connections"))
+        return [shape_checked(d, "import") for d in self.client.pages("/v1/connections")]
 
     def agent_names(self) -> dict[str, str]:
         """Remote agent id -> its name, for import."""
