@@ -1,4 +1,8 @@
-"""``provisioner drift``: exit 0 in sync, 2 drift found, 1 errors."""
+"""``provisioner drift``: exit 0 in sync, 2 drift found, 1 errors — or part of the remote side unread.
+
+With nothing drifted but part of the remote side unreadable (a record's read-back, or the account's
+listing for ``--all-remote``, failed), "in sync" cannot be said: exit 1, the report still printed.
+"""
 
 from __future__ import annotations
 
@@ -42,4 +46,6 @@ def drift_command(
                        parallelism=parallelism, all_remote=all_remote)
     locations = declaration_locations(config, paths or ()) if fmt is OutputFormat.GITHUB else {}
     print_drift(report, fmt, locations)
-    raise typer.Exit(ExitCode.CHANGES if report.drifted else ExitCode.OK)
+    if report.drifted:
+        raise typer.Exit(ExitCode.CHANGES)
+    raise typer.Exit(ExitCode.OK if report.complete else ExitCode.ERROR)

@@ -59,7 +59,7 @@ def run_drift(config: ProjectConfig, *, names: Sequence[str] = (), paths: Sequen
             notes += [f"could not read {a} back: {why}" for a, why in sorted(remote.errors.items())]
             report = DriftReport(workspace=store.workspace, lineage=state.lineage, serial=state.serial,
                                  tested=test, target=target.name, items=build_items(chosen, findings),
-                                 notes=tuple(notes))
+                                 notes=tuple(notes), unread=tuple(sorted(remote.errors)))
             run = store.record_drift(_recorded(report), actor=actor(), git_commit=git_commit(config.root),
                                      tested=test)
     finally:

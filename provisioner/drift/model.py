@@ -90,10 +90,16 @@ class DriftReport:
     run_id: str | None = None  # the recorded run
     elapsed_ms: float = 0.0
     notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. "the local target has no remote side"
+    unread: tuple[str, ...] = ()  # addresses the remote side could not be read for ("*": its whole listing)
 
     @property
     def drifted(self) -> bool:
         return any(item.status.drifted for item in self.items)
+
+    @property
+    def complete(self) -> bool:
+        """False when part of the remote side could not be read: "no drift" would then be a guess."""
+        return not self.unread
 
     def counts(self) -> dict[str, int]:
         """Every status, in order of severity, with how many items have it (zeros included)."""
@@ -108,7 +114,7 @@ class DriftReport:
         return {"workspace": self.workspace, "lineage": self.lineage, "serial": self.serial, "target": self.target,
                 "tested": self.tested, "drifted": self.drifted, "run_id": self.run_id,
                 "summary": {k.replace("-", "_"): v for k, v in self.counts().items()},
-                "elapsed_ms": round(self.elapsed_ms, 1), "notes": list(self.notes),
+                "elapsed_ms": round(self.elapsed_ms, 1), "notes": list(self.notes), "unread": list(self.unread),
                 "items": [i.to_dict() for i in self.items]}
 
 

@@ -38,7 +38,10 @@ def test_a_next_link_to_another_origin_is_not_followed_by_drift_and_the_token_st
         account.script(200, page, headers={"Link": f'<{other.origin}/v1/connections?after=x>; rel="next"'})
         done = project.cli("drift", "--no-test", "--all-remote", "--format", "json")
         assert "Traceback" not in done.stderr, summary(done)
-        notes = json.loads(done.stdout)["notes"]  # drift reports what it could not read back as a note
+        report = json.loads(done.stdout)
+        notes = report["notes"]  # drift reports what it could not read back as a note
         assert any("next page's link points to another origin" in n for n in notes), summary(done)
+        # and "in sync" cannot be said of an account it could not list: exit 1, not 0
+        assert done.returncode == 1 and report["unread"] == ["*"] and not report["drifted"], summary(done)
         assert elsewhere.requests() == []
     project.assert_no_secret(done.stdout, done.stderr)
