@@ -34,8 +34,10 @@ __all__ = ["AVAILABLE", "FastDocument", "fast_documents"]
 AVAILABLE = _pyyaml is not None
 
 # Characters that start a tag, an anchor or an alias, a directive; tabs (libyaml takes some ruamel refuses);
-# merge keys; escapes (a lone surrogate).
-_DECLINED = re.compile(r"[!&*%\t]|<<|\\[uUx]")
+# merge keys; escapes (a lone surrogate); a document end marker (libyaml takes "...\n..." where ruamel
+# refuses it) and YAML 1.1's extra line breaks NEL, LS and PS (libyaml breaks lines there, YAML 1.2 does
+# not) — both found by tests/unit/declarations/test_fast_yaml_fuzz.py.
+_DECLINED = re.compile("[!&*%\t\x85\u2028\u2029]|<<|\\\\[uUx]|^\\.\\.\\.", re.MULTILINE)
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _CORE = "tag:yaml.org,2002:"
 _RESOLVER = VersionedResolver(version=(1, 2))
@@ -119,7 +121,9 @@ class _Walk:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, _nodes.ScalarNode) or key_node.value == "":
                     raise _Declined
-                key = str(_scalar(key_node))
+                key = _scalar(key_node)
+                if not isinstance(key, str):
+                    raise _Declined  # 1:, true:, null: as keys — however the other path renders them
                 if key in out:
                     raise _Declined  # a duplicate key: reported, with both places, by the other path
                 self.keys[prefix + key] = (key_node.start_mark.line, key_node.start_mark.column)
