@@ -134,14 +134,48 @@ def literal_forms(secret: str, *, whole: bool = True) -> set[str]:
     return {f for f in forms if len(f) >= MIN_SECRET}
 
 
+def _compose(outer: Callable[[str], str], inner: Callable[[str], str]) -> Callable[[str], str]:
+    return lambda s: outer(inner(s))
+
+
+# the encodings of ``literal_forms`` that encode a text character by character (the encoding of a
+# text is the concatenation of its characters' encodings), in a fixed order
+_BY_CHARACTER: tuple[Callable[[str], str], ...] = (
+    *(_compose(text, url) for url in _URL_FORMS for text in _TEXT_FORMS),
+    lambda c: f"\\u{ord(c):04x}" if ord(c) < 0x10000 else c,  # as _char_forms
+    lambda c: f"&#{ord(c)};",
+    lambda c: f"&#x{ord(c):x};",
+    lambda c: c.encode("utf-8", "surrogatepass").hex(),
+)
+
+
+@lru_cache(maxsize=4096)
+def _char_images(char: str) -> tuple[str, ...]:
+    """``char`` in each of ``_BY_CHARACTER``."""
+    return tuple(encode(char) for encode in _BY_CHARACTER)
+
+
+def _window_forms(piece: str) -> set[str]:
+    """The union of ``literal_forms`` of every WINDOW characters of ``piece``, built from each character's
+    encodings once (the same set as encoding each window again: a few joins instead of thousands of calls)."""
+    starts = range(len(piece) - WINDOW + 1)
+    forms: set[str] = set()
+    for images in set(zip(*(_char_images(c) for c in piece), strict=True)):  # equal encodings once
+        forms.update("".join(images[start:start + WINDOW]) for start in starts)
+    for start in starts:
+        window = piece[start:start + WINDOW]
+        forms.add(" ".join(window.split()))
+        forms |= _base64_cores(window.encode("utf-8", "surrogatepass"))
+    return {f for f in forms if len(f) >= MIN_SECRET}
+
+
 @lru_cache(maxsize=1024)
 def _piece_forms(piece: str, whole: bool) -> tuple[str, ...]:
     """Every encoding of ``piece``, and of every WINDOW characters of it (a server that shows part of a
     token, as a message cut in its middle does), in lower case, longest first."""
     forms = literal_forms(piece, whole=whole)
     if whole and WINDOW < len(piece) <= _WINDOWED:
-        for start in range(len(piece) - WINDOW + 1):
-            forms |= literal_forms(piece[start:start + WINDOW])
+        forms |= _window_forms(piece)
     return tuple(sorted({f.lower() for f in forms}, key=lambda f: (-len(f), f)))
 
 
@@ -161,6 +195,10 @@ def _spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
             while at != -1:
                 found.append((at, at + len(form)))
                 at = folded.find(form, at + 1)
+    return _merged(found)
+
+
+def _merged(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
@@ -181,8 +219,60 @@ def _tail_length(folded: str, form: str) -> int:
     return 0
 
 
+_KEY = min(MIN_SECRET, MIN_TAIL)  # forms are indexed by their first _KEY characters
+
+
+class _Forms:
+    """Every form of a set of pieces, indexed by its first _KEY characters: a text is searched by looking
+    up each of its _KEY-grams once (linear in the text), not by one search of the text per form."""
+
+    def __init__(self, pieces: tuple[tuple[str, bool], ...]) -> None:
+        self.forms = tuple(dict.fromkeys(f for piece, whole in pieces for f in _piece_forms(piece, whole)))
+        by_prefix: dict[str, list[str]] = {}
+        short: list[str] = []  # lower() may in theory leave a form shorter than _KEY: searched one by one
+        for form in self.forms:
+            if len(form) >= _KEY:
+                by_prefix.setdefault(form[:_KEY], []).append(form)
+            else:
+                short.append(form)
+        self.by_prefix = {prefix: tuple(forms) for prefix, forms in by_prefix.items()}
+        self.short = tuple(short)
+        self.longest = max((len(f) for f in self.forms), default=0)
+
+    def _grams(self, text: str) -> set[str]:
+        """The _KEY-grams of ``text`` some form begins with."""
+        return {text[i:i + _KEY] for i in range(len(text) - _KEY + 1)} & self.by_prefix.keys()
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """``_spans(text, self.forms)``, in one pass over the text."""
+        folded = text.lower()
+        if len(folded) != len(text):  # lower() changed a length (a rare letter): compare case-insensitively
+            return _spans(text, self.forms)
+        found: list[tuple[int, int]] = []
+        for gram in self._grams(folded):
+            candidates = self.by_prefix[gram]
+            at = folded.find(gram)
+            while at != -1:
+                found += [(at, at + len(form)) for form in candidates if folded.startswith(form, at)]
+                at = folded.find(gram, at + 1)
+        return _merged(found + _spans(text, self.short)) if self.short else _merged(found)
+
+    def tail(self, folded: str) -> int:
+        """The longest ``_tail_length`` of any form: only a form whose first MIN_TAIL (so _KEY) characters
+        occur in the last ``longest - 1`` characters of ``folded`` can have one."""
+        region = folded[-(self.longest - 1):] if self.longest > 1 else ""
+        candidates = [f for gram in self._grams(region) for f in self.by_prefix[gram]]
+        return max((_tail_length(folded, f) for f in (*candidates, *self.short)), default=0)
+
+
+@lru_cache(maxsize=256)
+def _forms_of(pieces: tuple[tuple[str, bool], ...]) -> _Forms:
+    """Built on the first text to clean, once per set of secrets."""
+    return _Forms(pieces)
+
+
 class Redactor:
-    """Cleans server text against a fixed set of secrets (each secret's pattern compiled once, cached)."""
+    """Cleans server text against a fixed set of secrets (their forms built on the first text to clean, cached)."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         self._pieces = tuple(_pieces(s for s in secrets if s))
@@ -193,17 +283,18 @@ class Redactor:
             return text
         out: list[str] = []
         done = 0
-        for start, end in _spans(text, (f for piece, whole in self._pieces for f in _piece_forms(piece, whole))):
+        for start, end in _forms_of(self._pieces).spans(text):
             out += [text[done:start], REDACTED]
             done = end
         return "".join(out) + text[done:]
 
     def _redact_tail(self, text: str) -> str:
+        if not text or not self._pieces:
+            return text
         folded = text.lower()
         if len(folded) != len(text):
             folded = text
-        longest = max((_tail_length(folded, f) for piece, whole in self._pieces for f in _piece_forms(piece, whole)),
-                      default=0)
+        longest = _forms_of(self._pieces).tail(folded)
         return text[: len(text) - longest] + REDACTED if longest else text
 
     def clean(self, text: str, limit: int | None = None) -> str:
