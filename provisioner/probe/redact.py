@@ -50,6 +50,8 @@ _SPACES = re.compile(r" {2,}")
 def strip_controls(text: str) -> str:
     """``text`` without escape sequences or control/format characters; line breaks become a space."""
     text = _LINE_BREAKS.sub(" ", _ESCAPES.sub("", text))
+    if text.isascii() and text.isprintable():  # no Cc, Cf or Cs character: nothing to look at one by one
+        return _SPACES.sub(" ", text)
     kept: list[str] = []
     for char in text:
         category = unicodedata.category(char)
@@ -145,7 +147,7 @@ _BY_CHARACTER: tuple[Callable[[str], str], ...] = (
     lambda c: f"\\u{ord(c):04x}" if ord(c) < 0x10000 else c,  # as _char_forms
     lambda c: f"&#{ord(c)};",
     lambda c: f"&#x{ord(c):x};",
-    lambda c: c.encode("utf-8", "surrogatepass").hex(),
+    lambda c: c.encode("utf-8", "surrogatepass").hex(),  # last: only for a whole value (literal_forms)
 )
 
 
@@ -155,27 +157,53 @@ def _char_images(char: str) -> tuple[str, ...]:
     return tuple(encode(char) for encode in _BY_CHARACTER)
 
 
-def _window_forms(piece: str) -> set[str]:
-    """The union of ``literal_forms`` of every WINDOW characters of ``piece``, built from each character's
-    encodings once (the same set as encoding each window again: a few joins instead of thousands of calls)."""
+def _window_forms(piece: str, columns: set[tuple[str, ...]]) -> set[str]:
+    """The union of ``literal_forms`` of every WINDOW characters of ``piece`` (``columns``: its characters in
+    each encoding of ``_BY_CHARACTER``): joins of each character's encodings, not each window encoded again."""
     starts = range(len(piece) - WINDOW + 1)
     forms: set[str] = set()
-    for images in set(zip(*(_char_images(c) for c in piece), strict=True)):  # equal encodings once
+    for images in columns:
         forms.update("".join(images[start:start + WINDOW]) for start in starts)
-    for start in starts:
-        window = piece[start:start + WINDOW]
-        forms.add(" ".join(window.split()))
-        forms |= _base64_cores(window.encode("utf-8", "surrogatepass"))
+    forms.update(" ".join(piece[start:start + WINDOW].split()) for start in starts)
+    forms |= _window_base64_cores(piece)
     return {f for f in forms if len(f) >= MIN_SECRET}
+
+
+def _window_base64_cores(piece: str) -> set[str]:
+    """The union of ``_base64_cores`` of every WINDOW characters of ``piece``, cut out of ``piece``'s own
+    base64 at the three alignments: a window whose bytes start at byte ``at`` and are at ``shift`` mod 3 in
+    its own encoding sits at byte ``shift + 3 * m`` of the encoding shifted by ``(shift - at) % 3``, so its
+    core is the same characters, ``4 * m`` further on."""
+    raw = piece.encode("utf-8", "surrogatepass")
+    encoded = [base64.b64encode(b"\0" * shift + raw).decode("ascii") for shift in range(3)]
+    url_safe = [text.replace("+", "-").replace("/", "_") for text in encoded]
+    offsets = [0]
+    for char in piece:
+        offsets.append(offsets[-1] + len(char.encode("utf-8", "surrogatepass")))
+    cores: set[str] = set()
+    for start in range(len(piece) - WINDOW + 1):
+        at, length = offsets[start], offsets[start + WINDOW] - offsets[start]
+        for shift in range(3):
+            which = (shift - at) % 3
+            moved = 4 * ((which + at - shift) // 3)
+            begin, end = -(-8 * shift // 6) + moved, (8 * (shift + length)) // 6 + moved
+            if end - begin >= MIN_SECRET * 4 // 3:
+                cores |= {encoded[which][begin:end], url_safe[which][begin:end]}
+    return cores
 
 
 @lru_cache(maxsize=1024)
 def _piece_forms(piece: str, whole: bool) -> tuple[str, ...]:
-    """Every encoding of ``piece``, and of every WINDOW characters of it (a server that shows part of a
-    token, as a message cut in its middle does), in lower case, longest first."""
-    forms = literal_forms(piece, whole=whole)
+    """Every encoding of ``piece`` (``literal_forms``), and of every WINDOW characters of it (a server that
+    shows part of a token, as a message cut in its middle does), in lower case, longest first."""
+    columns = list(zip(*(_char_images(c) for c in piece), strict=True))  # one per encoding
+    encoded = set(columns if whole else columns[:-1])  # hex (the last) only for a value that is sent
+    forms = {"".join(images) for images in encoded} | {" ".join(piece.split())}
+    if whole:
+        forms |= _base64_cores(piece.encode("utf-8", "surrogatepass"))
+    forms = {f for f in forms if len(f) >= MIN_SECRET}
     if whole and WINDOW < len(piece) <= _WINDOWED:
-        forms |= _window_forms(piece)
+        forms |= _window_forms(piece, set(columns))
     return tuple(sorted({f.lower() for f in forms}, key=lambda f: (-len(f), f)))
 
 
@@ -235,7 +263,7 @@ class _Forms:
                 by_prefix.setdefault(form[:_KEY], []).append(form)
             else:
                 short.append(form)
-        self.by_prefix = {prefix: tuple(forms) for prefix, forms in by_prefix.items()}
+        self.by_prefix = by_prefix
         self.short = tuple(short)
         self.longest = max((len(f) for f in self.forms), default=0)
 
