@@ -11,8 +11,9 @@ is the one way server text reaches a ``ProbeResult``:
    percent-encoded once, twice or three times (oauthlib's, PHP's and ``+``-for-space variants,
    every byte), each of those JSON-escaped (with PHP's ``\\/``) or HTML-escaped; every character as
    a JSON ``\\u`` escape or an HTML entity; base64/base64url (at each of the three byte alignments,
-   so inside a longer encoded text too) and hex. The forms are literal strings found by plain
-   substring search: linear in the text, nothing a hostile text could make backtrack;
+   so inside a longer encoded text too) and hex. The forms are literal strings, indexed by their
+   first characters and compared where the text has those: linear in the text, nothing a hostile
+   text could make backtrack (and built only when there is text to clean);
    so is any run of WINDOW characters of a secret (a server may show part of one);
 3. only then truncate to ``limit``, and redact a secret's beginning left at the end of the text
    by any truncation (ours or the caller's).
@@ -293,9 +294,9 @@ class _Forms:
         return max((_tail_length(folded, f) for f in (*candidates, *self.short)), default=0)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=16)  # a probe's set (its fresh signature) is never seen again: a few sets, not thousands
 def _forms_of(pieces: tuple[tuple[str, bool], ...]) -> _Forms:
-    """Built on the first text to clean, once per set of secrets."""
+    """Built on the first text to clean, once per set of secrets (and kept by the Redactor)."""
     return _Forms(pieces)
 
 
@@ -304,6 +305,12 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str]) -> None:
         self._pieces = tuple(_pieces(s for s in secrets if s))
+        self._built: _Forms | None = None
+
+    def _forms(self) -> _Forms:
+        if self._built is None:  # two threads may both build it: the same forms
+            self._built = _forms_of(self._pieces)
+        return self._built
 
     def redact(self, text: str) -> str:
         """``text`` with every secret, in every known encoding, replaced by ``[redacted]``."""
@@ -311,7 +318,7 @@ class Redactor:
             return text
         out: list[str] = []
         done = 0
-        for start, end in _forms_of(self._pieces).spans(text):
+        for start, end in self._forms().spans(text):
             out += [text[done:start], REDACTED]
             done = end
         return "".join(out) + text[done:]
@@ -322,7 +329,7 @@ class Redactor:
         folded = text.lower()
         if len(folded) != len(text):
             folded = text
-        longest = _forms_of(self._pieces).tail(folded)
+        longest = self._forms().tail(folded)
         return text[: len(text) - longest] + REDACTED if longest else text
 
     def clean(self, text: str, limit: int | None = None) -> str:
