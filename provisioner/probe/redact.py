@@ -11,8 +11,9 @@ is the one way server text reaches a ``ProbeResult``:
    percent-encoded once, twice or three times (oauthlib's, PHP's and ``+``-for-space variants,
    every byte), each of those JSON-escaped (with PHP's ``\\/``) or HTML-escaped; every character as
    a JSON ``\\u`` escape or an HTML entity; base64/base64url (at each of the three byte alignments,
-   so inside a longer encoded text too) and hex. The forms are literal strings found by plain
-   substring search: linear in the text, nothing a hostile text could make backtrack;
+   so inside a longer encoded text too) and hex. The forms are literal strings, indexed by their
+   first characters and compared where the text has those: linear in the text, nothing a hostile
+   text could make backtrack (and built only when there is text to clean);
    so is any run of WINDOW characters of a secret (a server may show part of one);
 3. only then truncate to ``limit``, and redact a secret's beginning left at the end of the text
    by any truncation (ours or the caller's).
@@ -50,6 +51,8 @@ _SPACES = re.compile(r" {2,}")
 def strip_controls(text: str) -> str:
     """``text`` without escape sequences or control/format characters; line breaks become a space."""
     text = _LINE_BREAKS.sub(" ", _ESCAPES.sub("", text))
+    if text.isascii() and text.isprintable():  # no Cc, Cf or Cs character: nothing to look at one by one
+        return _SPACES.sub(" ", text)
     kept: list[str] = []
     for char in text:
         category = unicodedata.category(char)
@@ -134,14 +137,74 @@ def literal_forms(secret: str, *, whole: bool = True) -> set[str]:
     return {f for f in forms if len(f) >= MIN_SECRET}
 
 
+def _compose(outer: Callable[[str], str], inner: Callable[[str], str]) -> Callable[[str], str]:
+    return lambda s: outer(inner(s))
+
+
+# the encodings of ``literal_forms`` that encode a text character by character (the encoding of a
+# text is the concatenation of its characters' encodings), in a fixed order
+_BY_CHARACTER: tuple[Callable[[str], str], ...] = (
+    *(_compose(text, url) for url in _URL_FORMS for text in _TEXT_FORMS),
+    lambda c: f"\\u{ord(c):04x}" if ord(c) < 0x10000 else c,  # as _char_forms
+    lambda c: f"&#{ord(c)};",
+    lambda c: f"&#x{ord(c):x};",
+    lambda c: c.encode("utf-8", "surrogatepass").hex(),  # last: only for a whole value (literal_forms)
+)
+
+
+@lru_cache(maxsize=4096)
+def _char_images(char: str) -> tuple[str, ...]:
+    """``char`` in each of ``_BY_CHARACTER``."""
+    return tuple(encode(char) for encode in _BY_CHARACTER)
+
+
+def _window_forms(piece: str, columns: set[tuple[str, ...]]) -> set[str]:
+    """The union of ``literal_forms`` of every WINDOW characters of ``piece`` (``columns``: its characters in
+    each encoding of ``_BY_CHARACTER``): joins of each character's encodings, not each window encoded again."""
+    starts = range(len(piece) - WINDOW + 1)
+    forms: set[str] = set()
+    for images in columns:
+        forms.update("".join(images[start:start + WINDOW]) for start in starts)
+    forms.update(" ".join(piece[start:start + WINDOW].split()) for start in starts)
+    forms |= _window_base64_cores(piece)
+    return {f for f in forms if len(f) >= MIN_SECRET}
+
+
+def _window_base64_cores(piece: str) -> set[str]:
+    """The union of ``_base64_cores`` of every WINDOW characters of ``piece``, cut out of ``piece``'s own
+    base64 at the three alignments: a window whose bytes start at byte ``at`` and are at ``shift`` mod 3 in
+    its own encoding sits at byte ``shift + 3 * m`` of the encoding shifted by ``(shift - at) % 3``, so its
+    core is the same characters, ``4 * m`` further on."""
+    raw = piece.encode("utf-8", "surrogatepass")
+    encoded = [base64.b64encode(b"\0" * shift + raw).decode("ascii") for shift in range(3)]
+    url_safe = [text.replace("+", "-").replace("/", "_") for text in encoded]
+    offsets = [0]
+    for char in piece:
+        offsets.append(offsets[-1] + len(char.encode("utf-8", "surrogatepass")))
+    cores: set[str] = set()
+    for start in range(len(piece) - WINDOW + 1):
+        at, length = offsets[start], offsets[start + WINDOW] - offsets[start]
+        for shift in range(3):
+            which = (shift - at) % 3
+            moved = 4 * ((which + at - shift) // 3)
+            begin, end = -(-8 * shift // 6) + moved, (8 * (shift + length)) // 6 + moved
+            if end - begin >= MIN_SECRET * 4 // 3:
+                cores |= {encoded[which][begin:end], url_safe[which][begin:end]}
+    return cores
+
+
 @lru_cache(maxsize=1024)
 def _piece_forms(piece: str, whole: bool) -> tuple[str, ...]:
-    """Every encoding of ``piece``, and of every WINDOW characters of it (a server that shows part of a
-    token, as a message cut in its middle does), in lower case, longest first."""
-    forms = literal_forms(piece, whole=whole)
+    """Every encoding of ``piece`` (``literal_forms``), and of every WINDOW characters of it (a server that
+    shows part of a token, as a message cut in its middle does), in lower case, longest first."""
+    columns = list(zip(*(_char_images(c) for c in piece), strict=True))  # one per encoding
+    encoded = set(columns if whole else columns[:-1])  # hex (the last) only for a value that is sent
+    forms = {"".join(images) for images in encoded} | {" ".join(piece.split())}
+    if whole:
+        forms |= _base64_cores(piece.encode("utf-8", "surrogatepass"))
+    forms = {f for f in forms if len(f) >= MIN_SECRET}
     if whole and WINDOW < len(piece) <= _WINDOWED:
-        for start in range(len(piece) - WINDOW + 1):
-            forms |= literal_forms(piece[start:start + WINDOW])
+        forms |= _window_forms(piece, set(columns))
     return tuple(sorted({f.lower() for f in forms}, key=lambda f: (-len(f), f)))
 
 
@@ -161,6 +224,10 @@ def _spans(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
             while at != -1:
                 found.append((at, at + len(form)))
                 at = folded.find(form, at + 1)
+    return _merged(found)
+
+
+def _merged(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
@@ -181,11 +248,69 @@ def _tail_length(folded: str, form: str) -> int:
     return 0
 
 
+_KEY = min(MIN_SECRET, MIN_TAIL)  # forms are indexed by their first _KEY characters
+
+
+class _Forms:
+    """Every form of a set of pieces, indexed by its first _KEY characters: a text is searched by looking
+    up each of its _KEY-grams once (linear in the text), not by one search of the text per form."""
+
+    def __init__(self, pieces: tuple[tuple[str, bool], ...]) -> None:
+        self.forms = tuple(dict.fromkeys(f for piece, whole in pieces for f in _piece_forms(piece, whole)))
+        by_prefix: dict[str, list[str]] = {}
+        short: list[str] = []  # lower() may in theory leave a form shorter than _KEY: searched one by one
+        for form in self.forms:
+            if len(form) >= _KEY:
+                by_prefix.setdefault(form[:_KEY], []).append(form)
+            else:
+                short.append(form)
+        self.by_prefix = by_prefix
+        self.short = tuple(short)
+        self.longest = max((len(f) for f in self.forms), default=0)
+
+    def _grams(self, text: str) -> set[str]:
+        """The _KEY-grams of ``text`` some form begins with."""
+        return {text[i:i + _KEY] for i in range(len(text) - _KEY + 1)} & self.by_prefix.keys()
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """``_spans(text, self.forms)``, in one pass over the text."""
+        folded = text.lower()
+        if len(folded) != len(text):  # lower() changed a length (a rare letter): compare case-insensitively
+            return _spans(text, self.forms)
+        found: list[tuple[int, int]] = []
+        for gram in self._grams(folded):
+            candidates = self.by_prefix[gram]
+            at = folded.find(gram)
+            while at != -1:
+                found += [(at, at + len(form)) for form in candidates if folded.startswith(form, at)]
+                at = folded.find(gram, at + 1)
+        return _merged(found + _spans(text, self.short)) if self.short else _merged(found)
+
+    def tail(self, folded: str) -> int:
+        """The longest ``_tail_length`` of any form: only a form whose first MIN_TAIL (so _KEY) characters
+        occur in the last ``longest - 1`` characters of ``folded`` can have one."""
+        region = folded[-(self.longest - 1):] if self.longest > 1 else ""
+        candidates = [f for gram in self._grams(region) for f in self.by_prefix[gram]]
+        return max((_tail_length(folded, f) for f in (*candidates, *self.short)), default=0)
+
+
+@lru_cache(maxsize=16)  # a probe's set (its fresh signature) is never seen again: a few sets, not thousands
+def _forms_of(pieces: tuple[tuple[str, bool], ...]) -> _Forms:
+    """Built on the first text to clean, once per set of secrets (and kept by the Redactor)."""
+    return _Forms(pieces)
+
+
 class Redactor:
-    """Cleans server text against a fixed set of secrets (each secret's pattern compiled once, cached)."""
+    """Cleans server text against a fixed set of secrets (their forms built on the first text to clean, cached)."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         self._pieces = tuple(_pieces(s for s in secrets if s))
+        self._built: _Forms | None = None
+
+    def _forms(self) -> _Forms:
+        if self._built is None:  # two threads may both build it: the same forms
+            self._built = _forms_of(self._pieces)
+        return self._built
 
     def redact(self, text: str) -> str:
         """``text`` with every secret, in every known encoding, replaced by ``[redacted]``."""
@@ -193,17 +318,18 @@ class Redactor:
             return text
         out: list[str] = []
         done = 0
-        for start, end in _spans(text, (f for piece, whole in self._pieces for f in _piece_forms(piece, whole))):
+        for start, end in self._forms().spans(text):
             out += [text[done:start], REDACTED]
             done = end
         return "".join(out) + text[done:]
 
     def _redact_tail(self, text: str) -> str:
+        if not text or not self._pieces:
+            return text
         folded = text.lower()
         if len(folded) != len(text):
             folded = text
-        longest = max((_tail_length(folded, f) for piece, whole in self._pieces for f in _piece_forms(piece, whole)),
-                      default=0)
+        longest = self._forms().tail(folded)
         return text[: len(text) - longest] + REDACTED if longest else text
 
     def clean(self, text: str, limit: int | None = None) -> str:

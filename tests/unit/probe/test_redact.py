@@ -4,8 +4,11 @@ control character or escape sequence survives."""
 from __future__ import annotations
 
 import base64
+import functools
 import html
+import importlib
 import json
+import random
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -13,6 +16,8 @@ import pytest
 from provisioner.probe import redact
 from provisioner.probe.redact import REDACTED, Redactor, strip_controls
 from tests.support.hostile import leaks
+
+redact_module = importlib.import_module("provisioner.probe.redact")  # the package exports the function `redact`
 
 TOKEN = "CANARYdeadbeefcafebabe0123456789"  # 32 characters, as Magento's
 SECRET = "CANARYcs+/=&%é ~x0123"
@@ -128,3 +133,104 @@ def test_a_long_hostile_text_is_redacted_in_linear_time():
     text = ("%25" * 20000) + ("%2525" * 20000) + "%25x"
     assert Redactor([SECRET]).clean(text, 100).endswith("…")
     assert Redactor(["%25%25%25%25%25x"]).clean(text, 100).startswith(REDACTED)  # a part of it is everywhere
+
+
+# --- the redactor before its forms were indexed (kept as the reference the fast one must equal) ---
+
+@functools.cache
+def _reference_piece_forms(piece: str, whole: bool) -> tuple[str, ...]:
+    forms = redact_module.literal_forms(piece, whole=whole)
+    if whole and redact_module.WINDOW < len(piece) <= redact_module._WINDOWED:
+        for start in range(len(piece) - redact_module.WINDOW + 1):
+            forms |= redact_module.literal_forms(piece[start:start + redact_module.WINDOW])
+    return tuple(sorted({f.lower() for f in forms}, key=lambda f: (-len(f), f)))
+
+
+class _ReferenceRedactor(Redactor):
+    """Every form searched for one by one, every form's tail tried (O(forms x text))."""
+
+    def _all_forms(self) -> list[str]:
+        return [f for piece, whole in self._pieces for f in _reference_piece_forms(piece, whole)]
+
+    def redact(self, text: str) -> str:
+        if not text or not self._pieces:
+            return text
+        out: list[str] = []
+        done = 0
+        for start, end in redact_module._spans(text, self._all_forms()):
+            out += [text[done:start], REDACTED]
+            done = end
+        return "".join(out) + text[done:]
+
+    def _redact_tail(self, text: str) -> str:
+        folded = text.lower()
+        if len(folded) != len(text):
+            folded = text
+        longest = max((redact_module._tail_length(folded, f) for f in self._all_forms()), default=0)
+        return text[: len(text) - longest] + REDACTED if longest else text
+
+
+_CHARS = "abcdefXYZ0123456789+/=&%~ -_.é€ßİ😀\"'<>\\"
+_ENCODINGS = (
+    lambda s: s, lambda s: quote(s, safe=""), lambda s: quote(quote(s, safe=""), safe=""),
+    quote_plus, lambda s: "".join(f"%{b:02X}" for b in s.encode()),
+    lambda s: base64.b64encode(s.encode()).decode(), lambda s: base64.urlsafe_b64encode(b"x" + s.encode()).decode(),
+    lambda s: s.encode().hex(), json.dumps, lambda s: json.dumps(s).replace("/", "\\/"),
+    lambda s: "".join(f"\\u{ord(c):04x}" for c in s), html.escape, lambda s: s.upper(),
+    lambda s: "".join(f"&#{ord(c)};" for c in s), lambda s: "".join(f"&#x{ord(c):X};" for c in s),
+)
+
+
+def _random_secret(rng) -> str:
+    length = rng.choice([4, 5, 8, 9, 16, 32, 32, 44, 128, 129, 300])
+    alphabet = rng.choice([_CHARS, "abcdefghijklmnopqrstuvwxyz0123456789"])
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+def _random_text(rng, secrets: list[str]) -> str:
+    parts: list[str] = []
+    for _ in range(rng.randint(0, 8)):
+        kind = rng.random()
+        secret = rng.choice(secrets)
+        if kind < 0.4:
+            parts.append(rng.choice(_ENCODINGS)(secret))
+        elif kind < 0.7:  # a part of a secret, encoded
+            start = rng.randrange(len(secret))
+            parts.append(rng.choice(_ENCODINGS)(secret[start:start + rng.randint(1, 20)]))
+        else:
+            parts.append("".join(rng.choice(_CHARS + "     ") for _ in range(rng.randint(0, 60))))
+    text = rng.choice(["", " ", ": ", "%25"]).join(parts)
+    return text[: rng.randint(0, len(text))] if rng.random() < 0.3 else text  # cut in a secret's middle
+
+
+def test_the_forms_of_a_piece_equal_the_reference():
+    rng = random.Random(1616)
+    for _ in range(200):
+        piece = _random_secret(rng)
+        piece = piece[:5] + "\n\t" + piece[5:] if rng.random() < 0.3 else piece  # a multi-line value
+        for whole in (True, False):
+            assert redact_module._piece_forms(piece, whole) == _reference_piece_forms(piece, whole), piece
+
+
+def test_the_indexed_redactor_equals_the_reference_on_random_texts():
+    rng = random.Random(16)
+    for _ in range(40):
+        secrets = [_random_secret(rng) for _ in range(rng.randint(1, 3))]
+        fast, reference = Redactor(secrets), _ReferenceRedactor(secrets)
+        for _ in range(6):
+            text = _random_text(rng, secrets)
+            limit = rng.choice([None, 10, 50, 300])
+            assert fast.clean(text, limit) == reference.clean(text, limit), (secrets, text, limit)
+            assert fast.redact(text) == reference.redact(text), (secrets, text)
+
+
+def test_nothing_is_built_before_there_is_text_to_clean(monkeypatch):
+    built: list[object] = []
+    original = redact_module._Forms
+    monkeypatch.setattr(redact_module, "_Forms", lambda pieces: built.append(pieces) or original(pieces))
+    redact_module._forms_of.cache_clear()
+    redactor = Redactor(["CANARYneverbuilt0123456789abcdef"])
+    assert redactor.clean("") == "" and redactor.clean_optional(None) is None and redactor.clean("\x1b[0m\x00") == ""
+    assert built == []
+    assert redactor.clean("x CANARYneverbuilt0123456789abcdef") == "x " + REDACTED and len(built) == 1
+    assert redactor.clean("x CANARYneverbuilt0123456789abcdef") == "x " + REDACTED and len(built) == 1
