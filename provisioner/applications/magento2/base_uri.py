@@ -17,38 +17,33 @@ Magento's facts, each from its source (magento/magento2, 2.4-develop, read 2026-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from provisioner.applications.magento2.finding import Finding
 
 STORE_CODE = re.compile(r"^[a-z][a-z0-9_]*$", re.IGNORECASE)
 ADMIN_SEGMENT = re.compile(r"^(admin|backend)([_-][a-z0-9]+)?$", re.IGNORECASE)
 EXAMPLE = "https://shop.example.com/rest"
 
 
-@dataclass(frozen=True)
-class UriFinding:
-    code: str
-    message: str
-    hint: str
 
-
-def base_uri_findings(base_uri: str) -> list[UriFinding]:
+def base_uri_findings(base_uri: str) -> list[Finding]:
     """Warnings about the path of an absolute http(s) ``baseUri`` (at most one: the first that applies)."""
     path = urlsplit(base_uri).path.rstrip("/")
     segments = [s for s in path.split("/") if s]
     if segments and segments[-1].lower() == "admin":
-        return [UriFinding("check.base-uri-admin", "`spec.auth.baseUri` ends in /admin, which is not the REST API",
+        return [Finding("check.base-uri-admin", "`spec.auth.baseUri` ends in /admin, which is not the REST API",
                            f"replace admin with rest (e.g. {EXAMPLE})")]
     admin = next((s for s in segments if ADMIN_SEGMENT.match(s)), None)
     if admin is not None:
-        return [UriFinding(
+        return [Finding(
             "check.base-uri-admin",
             f"`spec.auth.baseUri` goes through /{admin}, which looks like Magento's admin URL (a custom "
             "backend front name); the admin answers HTML, never the REST API",
             f"use the storefront's REST root instead: the shop's base URL followed by /rest (e.g. {EXAMPLE})",
         )]
     if len(segments) >= 2 and segments[-2] == "rest" and segments[-1].upper() == "V1":
-        return [UriFinding(
+        return [Finding(
             "check.base-uri-v1",
             "`spec.auth.baseUri` ends in /rest/V1: the ping path already starts with /V1, so the test "
             "would request /rest/V1/V1/... and get 404 \"Request does not match any route.\"",
@@ -58,7 +53,7 @@ def base_uri_findings(base_uri: str) -> list[UriFinding]:
         return []
     if len(segments) >= 2 and segments[-2] == "rest" and STORE_CODE.match(segments[-1]):
         return []
-    return [UriFinding(
+    return [Finding(
         "check.base-uri-rest",
         "`spec.auth.baseUri` does not end in /rest or /rest/<store code>, where Magento's REST API answers",
         f"end it in /rest (e.g. {EXAMPLE}), or /rest/<store code> for one store view",
