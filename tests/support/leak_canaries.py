@@ -146,17 +146,20 @@ def agent_text(name: str, access_token: str) -> str:
                       f"  displayName: Leak scan agent {name}", f"  accessToken: {_q(access_token)}"]) + "\n"
 
 
+def integration_item(creds: MethodCreds) -> dict[str, object]:
+    """One entry of the sandbox's integrations file for ``creds`` (bearer allowed for the bearer one)."""
+    item: dict[str, object] = {"name": creds.slug, "consumerKey": creds.consumer_key,
+                               "accessToken": creds.access_token}
+    if creds.consumer_secret is not None:
+        item |= {"consumerSecret": creds.consumer_secret, "tokenSecret": creds.token_secret}
+    if creds.public_pem is not None:
+        item["publicKey"] = creds.public_pem
+    if creds.method == "bearer":
+        item["allowBearer"] = True
+    return item
+
+
 def integrations_yaml(canaries: CanarySet) -> str:
-    """The sandbox's integrations file: one integration per method (bearer allowed for the bearer one)."""
-    items = []
-    for creds in canaries.creds:
-        item: dict[str, object] = {"name": creds.slug, "consumerKey": creds.consumer_key,
-                                   "accessToken": creds.access_token}
-        if creds.consumer_secret is not None:
-            item |= {"consumerSecret": creds.consumer_secret, "tokenSecret": creds.token_secret}
-        if creds.public_pem is not None:
-            item["publicKey"] = creds.public_pem
-        if creds.method == "bearer":
-            item["allowBearer"] = True
-        items.append(item)
+    """The sandbox's integrations file: one integration per method."""
+    items = [integration_item(creds) for creds in canaries.creds]
     return json.dumps({"integrations": items}, indent=2) + "\n"  # JSON is YAML

@@ -28,10 +28,10 @@ from tests.support.cli import cli_env
 from tests.support.integratorio_server import Account, running_integratorio
 from tests.support.leak_canaries import (
     CanarySet,
-    MethodCreds,
     agent_text,
     canary_value,
     connection_text,
+    integration_item,
     make_canaries,
 )
 from tests.support.leak_scan import Canary, Finding, LeakScanner
@@ -76,24 +76,13 @@ class Scan:
         return done
 
 
-def _integration(creds: MethodCreds) -> dict[str, object]:
-    """The sandbox's integration for ``creds`` (as tests/support/leak_canaries.integrations_yaml writes it)."""
-    item: dict[str, object] = {"name": creds.slug, "consumerKey": creds.consumer_key,
-                               "accessToken": creds.access_token, "allowBearer": creds.method == "bearer"}
-    if creds.consumer_secret is not None:
-        item |= {"consumerSecret": creds.consumer_secret, "tokenSecret": creds.token_secret}
-    if creds.public_pem is not None:
-        item["publicKey"] = creds.public_pem
-    return item
-
-
 @pytest.fixture
 def scan(tmp_path: Path) -> Iterator[Scan]:
     canaries = make_canaries(SEED)
     chosen = [canaries.of(m) for m in METHODS]
     rng = random.Random(SEED)
     api_token, wrong_token = canary_value(rng, 40), canary_value(rng, 40)
-    integrations = tuple(integration_from_mapping(_integration(c), c.slug) for c in chosen)
+    integrations = tuple(integration_from_mapping(integration_item(c), c.slug) for c in chosen)
     with running_sandbox(SandboxConfig(integrations, magento=MagentoVersion.ANY)) as sandbox, \
             running_integratorio(token=api_token) as (server, account):
         project = Project.create(tmp_path)
