@@ -14,8 +14,12 @@ The points, in the order one run reaches them (all on the thread that commits):
 - ``opened``: the state is open, the lease not yet taken
 - ``locked``: the lease is taken; nothing planned yet
 - ``started``: planned, decrypted, the target prepared; no item applied yet
-- ``before-commit`` / ``after-commit``: an item passed its tests and the target's put (before), and
-  was committed to the state (after); once per create or update
+- ``before-commit`` / ``after-commit``: items passed their tests and the target's put (before), and
+  were committed to the state (after); once per create or update, but a group commit (one transaction
+  for every item ready at once, apply/executor.py) passes each point once per item of its batch at the
+  same moment, so ``before-commit:K`` halts before the transaction that commits the K-th item and
+  ``after-commit:K`` after it; the halting line ends ``committed=N started=M`` (items committed so far,
+  connection tests started so far)
 - ``before-delete`` / ``after-delete``: the target deleted it (before), the state record went (after)
 - ``finished``: every item done; the lease is still held
 - ``released``: the lease is released; the report is not yet printed
@@ -46,17 +50,20 @@ _reached: Counter[str] = Counter()
 _lock = threading.Lock()
 
 
-def checkpoint(point: str, *, resume: threading.Event | None = None) -> None:
-    """Mark ``point``; halts there only when the test hook asks for this point and occurrence."""
+def checkpoint(point: str, *, resume: threading.Event | None = None, times: int = 1, note: str = "") -> None:
+    """Mark ``point`` (``times`` times at once: a group commit passes ``before-commit`` once per record of its
+    batch); halts there only when the test hook asks for this point and one of these occurrences. ``note``
+    follows the point on the halting line (``halted after-commit:5 committed=6 started=9``)."""
     halt_at = os.environ.get(ENV_HALT_AT)
-    if not halt_at:
+    if not halt_at or times < 1:
         return
     with _lock:
-        _reached[point] += 1
-        here = f"{point}:{_reached[point]}"
-    if here != halt_at:
+        first = _reached[point] + 1
+        _reached[point] += times
+        here = next((h for k in range(first, first + times) if (h := f"{point}:{k}") == halt_at), None)
+    if here is None:
         return
-    os.write(int(os.environ[ENV_HALT_FD]), f"halted {here}\n".encode())
+    os.write(int(os.environ[ENV_HALT_FD]), f"halted {here}{' ' + note if note else ''}\n".encode())
     until = resume or threading.Event()
     resume_fd = int(os.environ[ENV_RESUME_FD]) if os.environ.get(ENV_RESUME_FD) else None
     while not until.wait(0.05):  # a signal handler runs (and may raise) between waits

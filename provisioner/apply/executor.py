@@ -1,21 +1,31 @@
-"""The executor: test each connection, put it to the target, then commit it — one transaction per connection.
+"""The executor: test each connection, put it to the target, then commit it — a group commit of what is ready.
 
 Order: agents first (connections are tested through them), then connections (tested
-concurrently, at most ``parallelism`` at once, each committed as soon as it passes), then
-deletes (connections before the agents they used). A create or update runs our own test (the
-``prober``: the probe), then the target's remote test and put (``provisioner.targets``; the
-default ``local`` target does nothing remotely), and its record keeps what the put returned. A
-delete asks the target first, which may refuse it. A failed test or a target failure commits
-nothing for that connection and the run goes on. Commits happen on the calling thread only, so
-a store needs no thread safety. When ``stop`` is set (Ctrl-C) no new work starts; tests in
-flight finish and what passed is committed, so the state stays consistent and the next run
-converges. ``checkpoint`` marks the points a crash test halts at (a no-op otherwise).
+concurrently, at most ``parallelism`` at once), then deletes (connections before the agents they
+used). A create or update runs our own test (the ``prober``: the probe), then the target's remote
+test and put (``provisioner.targets``; the default ``local`` target does nothing remotely), and its
+record keeps what the put returned. A delete asks the target first, which may refuse it. A failed
+test or a target failure commits nothing for that connection and the run goes on.
+
+Connections are committed in groups (``Store.put_many``: one transaction, with a serial and a
+history row for each record, and the history rows of the failures): whatever is ready once
+``COMMIT_INTERVAL`` has passed since the last commit, or when nothing else is running. Every
+commit rewrites the workspace's integrity chain, whose size grows with the workspace, so a
+transaction a connection made an apply of N connections cost N² (issue 16); the interval also
+grows with the commit's own cost (``COMMIT_SHARE``), so committing takes a small share of the
+run, and a crash loses at most the tests of one interval (the next run tests them again).
+
+Commits happen on the calling thread only, so a store needs no thread safety. When ``stop`` is
+set (Ctrl-C) no new work starts; tests in flight finish and what passed is committed, so the
+state stays consistent and the next run converges. ``checkpoint`` marks the points a crash test
+halts at (a no-op otherwise).
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -31,7 +41,7 @@ from provisioner.declarations.models import Connection, secret_paths
 from provisioner.errors import ProvisionerError, StateError
 from provisioner.plan.differ import ciphertext_digests
 from provisioner.plan.model import Action, Change, Plan
-from provisioner.state.records import Record, RecordWrite
+from provisioner.state.records import Note, Put, Record, RecordWrite
 from provisioner.state.store import Store
 from provisioner.targets.base import RunContext, Target, TargetOutputs
 from provisioner.targets.local import LocalTarget
@@ -41,6 +51,8 @@ Listener = Callable[[ItemResult], None]
 
 UNTESTED = Verdict(ok=True, outcome="untested", message="committed with --skip-test")
 AGENT_UNTESTED = Verdict(ok=True, outcome="untested", message="agents are tested through their connections")
+COMMIT_INTERVAL = 0.25  # seconds: the shortest time between two group commits while tests are running
+COMMIT_SHARE = 0.2  # and at most this share of the time goes to committing (the interval is 1/share x its cost)
 
 
 @dataclass
@@ -63,6 +75,8 @@ class _Run:
         self.report = ApplyReport(workspace=plan.workspace, serial_before=plan.serial, serial_after=plan.serial)
         self.agents = {d.name: d for d in decls.values() if d.kind == "Agent"}
         self.failed_agents: set[str] = set()
+        self.committed = 0  # items committed so far, and connection tests started: the crash tests' halting line
+        self.started = 0
 
     def record(self, item: ItemResult) -> None:
         self.report.items.append(item)
@@ -78,32 +92,48 @@ class _Run:
         return through_target(self.opts.target, change, self.decls[change.address], self.records.get(change.address),
                               verdict, remote_test=not self.opts.skip_test)
 
-    def finish(self, change: Change, ready: Ready) -> None:
-        if ready.failure is None:
-            self.commit(change, ready.verdict, ready.outputs)
-        else:
-            self.fail(change, ready.verdict, ready.failure)
+    def finish(self, batch: Sequence[tuple[Change, Ready]]) -> None:
+        """Commit what passed and note what failed, in one transaction; report each item."""
+        passed = [(c, r) for c, r in batch if r.failure is None]
+        failed = [(c, r.verdict, r.failure) for c, r in batch if r.failure is not None]
+        puts = [Put(c.action.value, self.write(c, r.verdict, r.outputs)) for c, r in passed]
+        notes = [Note(f.stage, c.address, "failed", f.why) for c, _, f in failed]
+        checkpoint("before-commit", resume=self.opts.stop, times=len(puts), note=self.progress())
+        try:
+            results: Sequence[int | StateError] = self.store.put_many(puts, actor=self.opts.actor, notes=notes)
+        except StateError as exc:
+            if puts:  # the state refuses writes: nothing more is started (a failure alone is reported either way)
+                self.opts.stop.set()
+            results = [exc] * len(puts)
+        for (change, ready), result in zip(passed, results, strict=True):
+            if isinstance(result, StateError):
+                self.opts.stop.set()
+                if change.kind == "Agent":
+                    self.failed_agents.add(change.name)
+                self.record(ItemResult(change.address, change.action.value, ItemStatus.ERROR, ready.verdict,
+                                       result.message))
+            else:
+                self.committed += 1
+                self.record(ItemResult(change.address, change.action.value, ItemStatus.APPLIED, ready.verdict,
+                                       serial=result))
+        for change, verdict, failure in failed:
+            if change.kind == "Agent":
+                self.failed_agents.add(change.name)
+            self.record(ItemResult(change.address, change.action.value, ItemStatus.FAILED, verdict, failure.detail))
+        checkpoint("after-commit", resume=self.opts.stop, times=len(puts), note=self.progress())
 
-    def commit(self, change: Change, verdict: Verdict, outputs: TargetOutputs) -> None:
+    def progress(self) -> str:
+        return f"committed={self.committed} started={self.started}"
+
+    def write(self, change: Change, verdict: Verdict, outputs: TargetOutputs) -> RecordWrite:
         decl = self.decls[change.address]
-        write = RecordWrite(
+        return RecordWrite(
             address=change.address, kind=change.kind, name=change.name, spec=change.after or {},
             secrets={p: v.get_secret_value() for p, v in secret_paths(decl.resource).items()},
             sops_digests=ciphertext_digests(decl),
             last_test={**verdict.to_record(), "tested_at": datetime.now(UTC).isoformat(timespec="seconds")},
             applied_by=self.opts.actor, git_commit=self.opts.git_commit, target_outputs=outputs,
         )
-        checkpoint("before-commit", resume=self.opts.stop)
-        try:
-            serial = self.store.put(write, action=change.action.value, actor=self.opts.actor)
-        except StateError as exc:
-            self.opts.stop.set()
-            if change.kind == "Agent":
-                self.failed_agents.add(change.name)
-            self.record(ItemResult(change.address, change.action.value, ItemStatus.ERROR, verdict, exc.message))
-            return
-        self.record(ItemResult(change.address, change.action.value, ItemStatus.APPLIED, verdict, serial=serial))
-        checkpoint("after-commit", resume=self.opts.stop)
 
     def fail(self, change: Change, verdict: Verdict | None, failure: Failure) -> None:
         with contextlib.suppress(StateError):  # the failure is reported either way; nothing was committed
@@ -130,10 +160,14 @@ class _Run:
 
     def run_connections(self, changes: Sequence[Change]) -> None:
         pending: Iterator[Change] = iter(changes)
-        with ThreadPoolExecutor(max_workers=max(1, self.opts.parallelism)) as pool:
+        order = {c.address: i for i, c in enumerate(changes)}
+        parallelism = max(1, self.opts.parallelism)
+        ready: list[tuple[Change, Ready]] = []
+        interval, last = COMMIT_INTERVAL, time.monotonic()
+        with ThreadPoolExecutor(max_workers=parallelism) as pool:
             running: dict[Future[Ready], Change] = {}
             while True:
-                while not self.opts.stop.is_set() and len(running) < max(1, self.opts.parallelism):
+                while not self.opts.stop.is_set() and len(running) < parallelism:
                     change = next(pending, None)
                     if change is None:
                         break
@@ -141,11 +175,18 @@ class _Run:
                         self.skip(change, why)
                         continue
                     running[pool.submit(self.ready, change)] = change
-                if not running:
+                    self.started += 1
+                if not running and not ready:
                     break
-                done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    self.finish(running.pop(fut), fut.result())
+                if ready and (not running or self.opts.stop.is_set() or time.monotonic() - last >= interval):
+                    began = time.monotonic()
+                    self.finish(sorted(ready, key=lambda item: order[item[0].address]))
+                    ready, last = [], time.monotonic()
+                    interval = max(COMMIT_INTERVAL, (last - began) / COMMIT_SHARE)
+                    continue  # the slots freed while committing are filled before waiting again
+                if running:
+                    done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                    ready.extend((running.pop(fut), fut.result()) for fut in done)
         for change in pending:
             self.skip(change, "interrupted before it started")
 
@@ -192,7 +233,7 @@ def execute(plan: Plan, declarations: Mapping[str, Declaration], store: Store, o
         if opts.stop.is_set():
             run.skip(change, "interrupted before it started")
         else:
-            run.finish(change, run.ready(change, AGENT_UNTESTED))
+            run.finish([(change, run.ready(change, AGENT_UNTESTED))])
     run.run_connections([c for c in upserts if c.kind != "Agent"])
     deletes = sorted((c for c in todo if c.action is Action.DELETE), key=lambda c: (c.kind == "Agent", c.address))
     for change in deletes:

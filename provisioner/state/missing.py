@@ -14,7 +14,7 @@ from provisioner.errors import StateError
 from provisioner.secrets.fingerprint import fingerprint
 from provisioner.secrets.keys import StateKeys
 from provisioner.state.drift_runs import DriftEntry, DriftResult, DriftRun
-from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
+from provisioner.state.records import HistoryEntry, LockInfo, Note, Put, RecordWrite, Snapshot
 from provisioner.state.store import StoreContext
 
 MISSING = "state-workspace-missing"
@@ -51,6 +51,9 @@ class EmptyStore(StoreContext):
         return fingerprint(self._keys.fingerprint, address=address, path=path, value=value)
 
     def put(self, write: RecordWrite, *, action: str, actor: str) -> int:
+        raise self._refuse()
+
+    def put_many(self, puts: Sequence[Put], *, actor: str, notes: Sequence[Note] = ()) -> list[int | StateError]:
         raise self._refuse()
 
     def delete(self, address: str, *, actor: str) -> int:

@@ -51,6 +51,24 @@ class RecordWrite:
 
 
 @dataclass(frozen=True)
+class Put:
+    """One record write of a batch (``Store.put_many``), with the history action it is logged under."""
+
+    action: str  # "create" | "update"
+    write: RecordWrite
+
+
+@dataclass(frozen=True)
+class Note:
+    """A history entry that changes no record (a failed test), written with a batch (``Store.put_many``)."""
+
+    action: str
+    address: str | None
+    outcome: str
+    detail: str | None = None  # never a secret
+
+
+@dataclass(frozen=True)
 class Snapshot:
     workspace: str
     lineage: str

@@ -21,7 +21,7 @@ from provisioner.state import chain, codec, drift_runs, history, leases, workspa
 from provisioner.state.backend import Backend, Tx
 from provisioner.state.drift_runs import DriftEntry, DriftResult, DriftRun
 from provisioner.state.missing import workspace_missing
-from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
+from provisioner.state.records import HistoryEntry, LockInfo, Note, Put, RecordWrite, Snapshot
 from provisioner.state.schema import ensure_schema
 from provisioner.state.store import StoreContext
 from provisioner.state.verify import problem, sort_records, tampered_record
@@ -118,14 +118,32 @@ class SqlStore(StoreContext):
         return stored
 
     def put(self, write: RecordWrite, *, action: str, actor: str) -> int:
-        with self._write() as w:
-            self._sound(w, write.address)
-            stored = codec.encode(self._keys.state, self._workspace, w.lineage, write, serial=w.serial,
-                                  applied_at=w.tx.now())
-            w.tx.execute(_UPSERT_RECORD, (self._workspace, *stored.as_row()))
-            w.chain = w.chain.with_record(stored.address, stored.serial, stored.mac)
-            w.log(action, write.address, actor=actor)
-        return w.serial
+        [result] = self.put_many([Put(action, write)], actor=actor)
+        if isinstance(result, StateError):
+            raise result
+        return result
+
+    def put_many(self, puts: Sequence[Put], *, actor: str, notes: Sequence[Note] = ()) -> list[int | StateError]:
+        results: list[int | StateError] = []
+        if not puts and not notes:
+            return results
+        with self._write(bump=False) as w:
+            for put in puts:
+                try:
+                    self._sound(w, put.write.address)
+                except StateError as exc:  # this record is refused; the rest of the batch is written
+                    results.append(exc)
+                    continue
+                serial = w.bump()
+                stored = codec.encode(self._keys.state, self._workspace, w.lineage, put.write, serial=serial,
+                                      applied_at=w.tx.now())
+                w.tx.execute(_UPSERT_RECORD, (self._workspace, *stored.as_row()))
+                w.chain = w.chain.with_record(stored.address, stored.serial, stored.mac)
+                w.log(put.action, put.write.address, actor=actor)
+                results.append(serial)
+            for note in notes:
+                w.log(note.action, note.address, actor=actor, outcome=note.outcome, detail=note.detail)
+        return results
 
     def delete(self, address: str, *, actor: str) -> int:
         with self._write() as w:

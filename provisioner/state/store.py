@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, Self
 
+from provisioner.errors import StateError
 from provisioner.state.drift_runs import DriftEntry, DriftResult, DriftRun
-from provisioner.state.records import HistoryEntry, LockInfo, RecordWrite, Snapshot
+from provisioner.state.records import HistoryEntry, LockInfo, Note, Put, RecordWrite, Snapshot
 
 
 class Store(Protocol):
@@ -37,6 +38,13 @@ class Store(Protocol):
 
     def put(self, write: RecordWrite, *, action: str, actor: str) -> int:
         """Create or replace a record and append history, in one transaction; returns the new serial."""
+        ...
+
+    def put_many(self, puts: Sequence[Put], *, actor: str, notes: Sequence[Note] = ()) -> list[int | StateError]:
+        """``put`` of each of ``puts`` in turn (a serial and a history row each) and ``append_history`` of each
+        of ``notes``, all in one transaction (a group commit: the workspace chain is rewritten once, not once
+        a record). Returns, for each put, its serial or the ``StateError`` that refused that one record (a
+        tampered one): the others are still written. A workspace-level failure raises and writes nothing."""
         ...
 
     def delete(self, address: str, *, actor: str) -> int:

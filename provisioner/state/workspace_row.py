@@ -105,6 +105,12 @@ class Writer:
         self._found = row.chain
         self.chain: Chain = replace(row.chain, serial=self.serial)
 
+    def bump(self) -> int:
+        """The next serial, for one more write in this transaction (a batch moves the serial once per record)."""
+        self.serial += 1
+        self.chain = replace(self.chain, serial=self.serial)
+        return self.serial
+
     def log(self, action: str, address: str | None, *, actor: str, outcome: str = "ok",
             detail: str | None = None) -> None:
         head = history.append(self.tx, self.keys.chain.history, self.chain.history, workspace=self.workspace,

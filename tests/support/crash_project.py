@@ -99,6 +99,13 @@ def start_halted(project: CrashProject, state_url: str, point: str, *args: str,
     """``provisioner ARGS`` halted at the checkpoint ``point`` (``provisioner.apply.checkpoints``): returns once
     the child has said so, so a signal sent now lands exactly there. ``hang_guard`` only turns a broken run into a
     failure instead of a hang; it is never a measurement."""
+    return halt(project, state_url, point, *args, hang_guard=hang_guard)[0]
+
+
+def halt(project: CrashProject, state_url: str, point: str, *args: str,
+         hang_guard: float = 180) -> tuple[subprocess.Popen[str], str]:
+    """``start_halted``, with the note that followed the point on the halting line (``committed=N started=M``,
+    or "")."""
     read_end, write_end = os.pipe()
     try:
         child = start_cli(project, state_url, *args, pass_fds=(write_end,),
@@ -108,11 +115,17 @@ def start_halted(project: CrashProject, state_url: str, point: str, *args: str,
     with os.fdopen(read_end, "rb") as announcements:
         ready, _, _ = select.select([announcements], [], [], hang_guard)
         line = announcements.readline() if ready else b""
-    if line != f"halted {point}\n".encode():
+    said = line.decode(errors="replace").rstrip("\n")
+    if said != f"halted {point}" and not said.startswith(f"halted {point} "):
         child.kill()
         out, err = child.communicate()
         raise AssertionError(f"`{' '.join(args[:2])}` never halted at {point} (exit {child.returncode}): {out}\n{err}")
-    return child
+    return child, said.removeprefix(f"halted {point}").strip()
+
+
+def progress(note: str) -> dict[str, int]:
+    """A halting line's note, ``committed=N started=M``, as numbers."""
+    return {key: int(value) for key, _, value in (word.partition("=") for word in note.split())}
 
 
 def opened_store(project: CrashProject, state_url: str) -> Store:

@@ -10,8 +10,12 @@ apply is started with ``PROVISIONER_TEST_HALT_AT=POINT:N`` (provisioner/apply/ch
 N-th time it reaches POINT it says so on a pipe and halts there; the test then sends SIGKILL
 (or SIGINT/SIGTERM). The points of one run, in order: ``opened`` (state open, no lease yet),
 ``locked``, ``started`` (planned and decrypted), ``before-commit:K`` (connection K passed its
-test and the target's put, K-1 are committed) and ``after-commit:K``, ``finished`` (every
-connection committed, lease still held), ``released``.
+test and the target's put; the group commit that takes it is about to start, fewer than K are
+committed) and ``after-commit:K`` (that group is committed: K or more), ``finished`` (every
+connection committed, lease still held), ``released``. How many a group holds depends on which
+tests finished together, so a commit point's halting line says how many were committed
+(``committed=N started=M``), and the test checks the state holds exactly that many, and that N is on the
+right side of K.
 
 The default SQLite run kills at ``SHORT_POINTS``: every kind of point once, and both sides of the
 first, a middle and the last commit, at parallelisms 4, 1 and 12 in turn. ``PROVISIONER_CRASH_RUNS=N``
@@ -33,8 +37,7 @@ from pathlib import Path
 import pytest
 
 from provisioner.state.records import HistoryEntry, LockInfo
-from tests.support.crash_project import CrashProject, check_consistent, opened_store, run
-from tests.support.crash_project import start_halted as halted
+from tests.support.crash_project import CrashProject, check_consistent, halt, opened_store, progress, run
 
 CONNECTIONS = 12
 PARALLELISM = 4
@@ -68,11 +71,16 @@ def kill_points(runs: int | None) -> list[tuple[str, int]]:
     return [(POINTS[i % len(POINTS)], PARALLELISMS[i // len(POINTS) % len(PARALLELISMS)]) for i in range(runs)]
 
 
-def expected_at(point: str) -> tuple[int, bool]:
-    """(records committed, lease held) when the run is killed at ``point``."""
+def expected_at(point: str, note: str) -> tuple[int, bool]:
+    """(records committed, lease held) when the run is killed at ``point``, whose halting line said ``note``."""
     name, n = point.rsplit(":", 1)
-    return {"opened": (0, False), "locked": (0, True), "started": (0, True), "before-commit": (int(n) - 1, True),
-            "after-commit": (int(n), True), "finished": (CONNECTIONS, True), "released": (CONNECTIONS, False)}[name]
+    if name.endswith("-commit"):
+        committed = progress(note)["committed"]
+        # before the group that commits connection K: fewer than K so far; after it: K or more
+        assert committed < int(n) if name == "before-commit" else committed >= int(n), f"{point}: {note}"
+        return committed, True
+    return {"opened": (0, False), "locked": (0, True), "started": (0, True), "finished": (CONNECTIONS, True),
+            "released": (CONNECTIONS, False)}[name]
 
 
 def sqlite_urls(tmp_path: Path) -> Callable[[], str]:
@@ -85,9 +93,10 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
 
 
-def start_halted(project: CrashProject, url: str, point: str, parallelism: int = PARALLELISM) -> subprocess.Popen[str]:
-    """An apply halted at ``point``."""
-    return halted(project, url, point, *apply_args(parallelism), hang_guard=HANG_GUARD)
+def start_halted(project: CrashProject, url: str, point: str,
+                 parallelism: int = PARALLELISM) -> tuple[subprocess.Popen[str], str]:
+    """An apply halted at ``point``, and the note of its halting line."""
+    return halt(project, url, point, *apply_args(parallelism), hang_guard=HANG_GUARD)
 
 
 def held_leases(project: CrashProject, url: str) -> list[LockInfo]:
@@ -111,14 +120,14 @@ class Outcome:
 
 def crash_once(project: CrashProject, url: str, index: int, point: str, parallelism: int) -> Outcome:
     context = f"run {index} ({url.split(':', 1)[0]}, parallelism {parallelism}) killed at {point}"
-    child = start_halted(project, url, point, parallelism)
+    child, note = start_halted(project, url, point, parallelism)
     child.send_signal(signal.SIGKILL)
     _, err = child.communicate(timeout=HANG_GUARD)
     assert child.returncode == -signal.SIGKILL, f"{context}: {err}"
 
     snapshot = check_consistent(project, url, context)
     lease_left = bool(held_leases(project, url))
-    assert (len(snapshot.records), lease_left) == expected_at(point), context
+    assert (len(snapshot.records), lease_left) == expected_at(point, note), f"{context} ({note})"
     if lease_left:
         assert held_leases(project, url)[0].holder.endswith(f"pid={child.pid}"), context
 

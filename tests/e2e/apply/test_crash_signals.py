@@ -17,13 +17,14 @@ from tests.e2e.apply.crash import (
     sqlite_url,
     start_halted,
 )
-from tests.support.crash_project import check_consistent, run
+from tests.support.crash_project import check_consistent, progress, run
 
 
 def test_ctrl_c_stops_new_work_finishes_tests_in_flight_and_releases_the_lease(crash_project, tmp_path):
     url = sqlite_url(tmp_path)
-    # the first commit: tests are running, more wait to start
-    child = start_halted(crash_project, url, "after-commit:1")
+    # the first group commit: tests are running, more wait to start
+    child, note = start_halted(crash_project, url, "after-commit:1")
+    started = progress(note)["started"]
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=HANG_GUARD)
     lines = out.splitlines(keepends=True)
@@ -32,9 +33,10 @@ def test_ctrl_c_stops_new_work_finishes_tests_in_flight_and_releases_the_lease(c
     assert "interrupt: no new work starts; waiting for tests in flight" in err and "Traceback" not in err
     applied = [line for line in lines if line.startswith("applied ")]
     skipped = [line for line in lines if line.startswith("skipped ")]
-    # at the signal one wave of PARALLELISM tests had started and no other: they finish and are
-    # committed; the rest never starts
-    assert len(applied) == PARALLELISM, lines
+    # at the signal at least one wave of PARALLELISM tests had started (the halting line says how many):
+    # they finish and are committed; the rest never starts
+    assert PARALLELISM <= started < CONNECTIONS, note
+    assert len(applied) == started, (note, lines)
     assert len(applied) + len(skipped) == CONNECTIONS, lines
     assert all("interrupted before it started" in line for line in skipped), skipped
     summary = next(line for line in lines if line.startswith("Apply "))  # the not-applied items follow it
@@ -62,7 +64,7 @@ def test_ctrl_c_stops_new_work_finishes_tests_in_flight_and_releases_the_lease(c
 def test_a_signal_before_the_work_starts_releases_the_lease_with_a_clear_message(crash_project, tmp_path, signum):
     """Under the lease, before planning and decrypting: nothing is committed yet."""
     url = sqlite_url(tmp_path)
-    child = start_halted(crash_project, url, "locked:1")
+    child, _ = start_halted(crash_project, url, "locked:1")
     child.send_signal(signum)
     out, err = child.communicate(timeout=HANG_GUARD)
 
