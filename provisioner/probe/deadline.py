@@ -96,7 +96,8 @@ class _Watchdog:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="probe-deadlines", daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            if self._due[0][2] is deadline:  # it sleeps until the earliest deadline: wake it only for a new earliest
+                self._wake.notify()
 
     def _run(self) -> None:
         while True:

@@ -130,11 +130,11 @@ def _probe(target: ProbeTarget, session_pool: SessionPool, started: float) -> Pr
         return _unreachable(target, started, classify_failure(exc, target.url, target.timeout_seconds), redactor)
     except Exception:  # oauthlib/PyJWT refuse a key or a missing secret: a result, not a traceback
         return _unsigned(target, started, redactor)
-    redactor = Redactor((*target.secret_values(), *sent_secrets(prepared.headers)))
+    redactor = Redactor(target.secret_values(), sent=sent_secrets(prepared.headers))
     bad_header = unsendable(prepared.headers)
     if bad_header is not None:
         return _unsigned(target, started, redactor, bad_header)
-    settings = session.merge_environment_settings(prepared.url, proxies, True, verify, None)
+    settings = session_pool.settings_for(session, prepared.url or target.url, proxies, verify)
     with Deadline(target.timeout_seconds) as deadline:
         sent = exchange(session, prepared, settings, deadline, url=target.url, timeout_seconds=target.timeout_seconds)
         if not isinstance(sent, Exchanged):

@@ -194,16 +194,16 @@ def _window_base64_cores(piece: str) -> set[str]:
 
 
 @lru_cache(maxsize=1024)
-def _piece_forms(piece: str, whole: bool) -> tuple[str, ...]:
-    """Every encoding of ``piece`` (``literal_forms``), and of every WINDOW characters of it (a server that
-    shows part of a token, as a message cut in its middle does), in lower case, longest first."""
+def _piece_forms(piece: str, whole: bool, windowed: bool = True) -> tuple[str, ...]:
+    """Every encoding of ``piece`` (``literal_forms``), and — when ``windowed`` — of every WINDOW characters of
+    it (a server that shows part of a token, as a message cut in its middle does), in lower case, longest first."""
     columns = list(zip(*(_char_images(c) for c in piece), strict=True))  # one per encoding
     encoded = set(columns if whole else columns[:-1])  # hex (the last) only for a value that is sent
     forms = {"".join(images) for images in encoded} | {" ".join(piece.split())}
     if whole:
         forms |= _base64_cores(piece.encode("utf-8", "surrogatepass"))
     forms = {f for f in forms if len(f) >= MIN_SECRET}
-    if whole and WINDOW < len(piece) <= _WINDOWED:
+    if windowed and whole and WINDOW < len(piece) <= _WINDOWED:
         forms |= _window_forms(piece, set(columns))
     return tuple(sorted({f.lower() for f in forms}, key=lambda f: (-len(f), f)))
 
@@ -255,8 +255,9 @@ class _Forms:
     """Every form of a set of pieces, indexed by its first _KEY characters: a text is searched by looking
     up each of its _KEY-grams once (linear in the text), not by one search of the text per form."""
 
-    def __init__(self, pieces: tuple[tuple[str, bool], ...]) -> None:
-        self.forms = tuple(dict.fromkeys(f for piece, whole in pieces for f in _piece_forms(piece, whole)))
+    def __init__(self, pieces: tuple[tuple[str, bool, bool], ...]) -> None:
+        self.forms = tuple(dict.fromkeys(f for piece, whole, windowed in pieces
+                                         for f in _piece_forms(piece, whole, windowed)))
         by_prefix: dict[str, list[str]] = {}
         short: list[str] = []  # lower() may in theory leave a form shorter than _KEY: searched one by one
         for form in self.forms:
@@ -294,22 +295,33 @@ class _Forms:
         return max((_tail_length(folded, f) for f in (*candidates, *self.short)), default=0)
 
 
-@lru_cache(maxsize=16)  # a probe's set (its fresh signature) is never seen again: a few sets, not thousands
-def _forms_of(pieces: tuple[tuple[str, bool], ...]) -> _Forms:
-    """Built on the first text to clean, once per set of secrets (and kept by the Redactor)."""
+@lru_cache(maxsize=64)  # a connection's secrets recur (its recheck, apply's early test); a request's never do
+def _forms_of(pieces: tuple[tuple[str, bool, bool], ...]) -> _Forms:
+    """Built on the first text to clean, once per set of pieces (and kept by the Redactor)."""
     return _Forms(pieces)
 
 
 class Redactor:
-    """Cleans server text against a fixed set of secrets (their forms built on the first text to clean, cached)."""
+    """Cleans server text against a fixed set of secrets (their forms built on the first text to clean, cached).
 
-    def __init__(self, secrets: Iterable[str]) -> None:
-        self._pieces = tuple(_pieces(s for s in secrets if s))
-        self._built: _Forms | None = None
+    ``sent``: values a request carried that only matter whole — the Authorization header as sent, an
+    HMAC or RSA signature, a PLAINTEXT one (the consumer secret and token secret, which are among
+    ``secrets`` and get their windows there). They get every encoding but no windows: a part of a
+    signature gives nothing away, and windowing a fresh signature on every request was most of a
+    connection test's CPU (issue 16). The secrets' forms are built once per set and shared.
+    """
 
-    def _forms(self) -> _Forms:
+    def __init__(self, secrets: Iterable[str], sent: Iterable[str] = ()) -> None:
+        own = tuple((piece, whole, True) for piece, whole in _pieces(s for s in secrets if s))
+        known = {piece for piece, _, _ in own}
+        self._groups = tuple(group for group in (own, tuple(
+            (piece, whole, False) for piece, whole in _pieces(s for s in sent if s) if piece not in known)) if group)
+        self._pieces = tuple(piece for group in self._groups for piece in group)
+        self._built: tuple[_Forms, ...] | None = None
+
+    def _forms(self) -> tuple[_Forms, ...]:
         if self._built is None:  # two threads may both build it: the same forms
-            self._built = _forms_of(self._pieces)
+            self._built = tuple(_forms_of(group) for group in self._groups)
         return self._built
 
     def redact(self, text: str) -> str:
@@ -318,7 +330,7 @@ class Redactor:
             return text
         out: list[str] = []
         done = 0
-        for start, end in self._forms().spans(text):
+        for start, end in _merged([span for forms in self._forms() for span in forms.spans(text)]):
             out += [text[done:start], REDACTED]
             done = end
         return "".join(out) + text[done:]
@@ -329,7 +341,7 @@ class Redactor:
         folded = text.lower()
         if len(folded) != len(text):
             folded = text
-        longest = self._forms().tail(folded)
+        longest = max(forms.tail(folded) for forms in self._forms())
         return text[: len(text) - longest] + REDACTED if longest else text
 
     def clean(self, text: str, limit: int | None = None) -> str:

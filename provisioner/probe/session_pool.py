@@ -10,8 +10,10 @@ throw away) connections. Their connections register with the current thread's
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -43,6 +45,7 @@ class SessionPool:
     def __init__(self, pool_maxsize: int = 16) -> None:
         self._pool_maxsize = max(1, pool_maxsize)
         self._sessions: dict[str, requests.Session] = {}
+        self._settings: dict[tuple[str, str, tuple[tuple[str, str], ...], bool | str], dict[str, Any]] = {}
         self._lock = threading.Lock()
 
     def _new_session(self) -> requests.Session:
@@ -62,6 +65,24 @@ class SessionPool:
             if session is None:
                 session = self._sessions[key] = self._new_session()
             return session
+
+    def settings_for(self, session: requests.Session, url: str, proxies: Mapping[str, str],
+                     verify: bool | str) -> dict[str, Any]:
+        """``session.merge_environment_settings(url, proxies, True, verify, None)``, worked out once per origin.
+
+        It reads the proxy variables of the whole environment (twice, for ``no_proxy``) on every call: a
+        sixth of a connection test's CPU (issue 16). What it gives depends only on the origin (``no_proxy``
+        matches hosts and ports), the arguments and the environment, which a run does not change.
+        """
+        parts = urlsplit(url)
+        key = (parts.scheme.lower(), parts.netloc.lower(), tuple(sorted(proxies.items())), verify)
+        with self._lock:
+            found = self._settings.get(key)
+        if found is None:
+            found = dict(session.merge_environment_settings(url, dict(proxies), True, verify, None))
+            with self._lock:
+                self._settings[key] = found
+        return {**found, "proxies": dict(found["proxies"])}  # a copy: the caller's to change
 
     def __len__(self) -> int:
         with self._lock:

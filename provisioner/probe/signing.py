@@ -136,6 +136,7 @@ def auth_for(credentials: Credentials) -> requests.auth.AuthBase:
 
 _OAUTH_VALUE = re.compile(r'(oauth_signature|oauth_token)="([^"]*)"')
 _TIMESTAMP = re.compile(r'oauth_timestamp="(\d{1,12})"')
+_UNSENDABLE = re.compile(r"[^\x20-\x7e]")  # a line break, a control or a non-ASCII character
 
 
 def _text(value: str | bytes) -> str:
@@ -163,6 +164,6 @@ def unsendable(headers: Mapping[str, str | bytes]) -> str | None:
     """The name of a header whose value cannot go on the wire as is (a line break, a control or
     non-ASCII character: a header injection, or a token pasted with its newline)."""
     for name, value in headers.items():
-        if any(not 0x20 <= ord(c) <= 0x7E for c in _text(value)):
+        if _UNSENDABLE.search(_text(value)):
             return name
     return None

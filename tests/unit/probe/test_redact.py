@@ -138,9 +138,9 @@ def test_a_long_hostile_text_is_redacted_in_linear_time():
 # --- the redactor before its forms were indexed (kept as the reference the fast one must equal) ---
 
 @functools.cache
-def _reference_piece_forms(piece: str, whole: bool) -> tuple[str, ...]:
+def _reference_piece_forms(piece: str, whole: bool, windowed: bool = True) -> tuple[str, ...]:
     forms = redact_module.literal_forms(piece, whole=whole)
-    if whole and redact_module.WINDOW < len(piece) <= redact_module._WINDOWED:
+    if windowed and whole and redact_module.WINDOW < len(piece) <= redact_module._WINDOWED:
         for start in range(len(piece) - redact_module.WINDOW + 1):
             forms |= redact_module.literal_forms(piece[start:start + redact_module.WINDOW])
     return tuple(sorted({f.lower() for f in forms}, key=lambda f: (-len(f), f)))
@@ -150,7 +150,7 @@ class _ReferenceRedactor(Redactor):
     """Every form searched for one by one, every form's tail tried (O(forms x text))."""
 
     def _all_forms(self) -> list[str]:
-        return [f for piece, whole in self._pieces for f in _reference_piece_forms(piece, whole)]
+        return [f for piece, whole, windowed in self._pieces for f in _reference_piece_forms(piece, whole, windowed)]
 
     def redact(self, text: str) -> str:
         if not text or not self._pieces:
@@ -209,16 +209,19 @@ def test_the_forms_of_a_piece_equal_the_reference():
         piece = _random_secret(rng)
         piece = piece[:5] + "\n\t" + piece[5:] if rng.random() < 0.3 else piece  # a multi-line value
         for whole in (True, False):
-            assert redact_module._piece_forms(piece, whole) == _reference_piece_forms(piece, whole), piece
+            for windowed in (True, False):
+                assert (redact_module._piece_forms(piece, whole, windowed)
+                        == _reference_piece_forms(piece, whole, windowed)), piece
 
 
 def test_the_indexed_redactor_equals_the_reference_on_random_texts():
     rng = random.Random(16)
     for _ in range(40):
         secrets = [_random_secret(rng) for _ in range(rng.randint(1, 3))]
-        fast, reference = Redactor(secrets), _ReferenceRedactor(secrets)
+        sent = [_random_secret(rng) for _ in range(rng.randint(0, 2))] + secrets[:1]  # a sent copy of a secret too
+        fast, reference = Redactor(secrets, sent=sent), _ReferenceRedactor(secrets, sent=sent)
         for _ in range(6):
-            text = _random_text(rng, secrets)
+            text = _random_text(rng, secrets + sent)
             limit = rng.choice([None, 10, 50, 300])
             assert fast.clean(text, limit) == reference.clean(text, limit), (secrets, text, limit)
             assert fast.redact(text) == reference.redact(text), (secrets, text)
@@ -234,3 +237,14 @@ def test_nothing_is_built_before_there_is_text_to_clean(monkeypatch):
     assert built == []
     assert redactor.clean("x CANARYneverbuilt0123456789abcdef") == "x " + REDACTED and len(built) == 1
     assert redactor.clean("x CANARYneverbuilt0123456789abcdef") == "x " + REDACTED and len(built) == 1
+
+
+def test_a_sent_value_is_redacted_whole_in_every_encoding_but_not_in_parts():
+    """A signature (``sent``) gives nothing away in part; a secret does, even when it was also sent."""
+    secret, signature = "tokenSECRET0123456789abcdefghij", "sigZZ9+/yy8=qq7wwVV6uu5ttSS4rrRR3pp"
+    redactor = Redactor([secret], sent=[signature, secret])
+    assert redactor.clean(f"echo {quote(quote(signature, safe=''), safe='')} end") == f"echo {REDACTED} end"
+    encoded = base64.b64encode(signature.encode()).decode()
+    assert redactor.clean(f"echo {encoded} end").startswith(f"echo {REDACTED}")  # its core: the last byte may stay
+    assert redactor.clean(f"part {signature[5:20]} end") == f"part {signature[5:20]} end"  # not a secret's part
+    assert redactor.clean(f"part {secret[5:20]} end") == f"part {REDACTED} end"  # the secret keeps its windows
