@@ -28,7 +28,7 @@ from provisioner.probe.exchange import Exchanged, Incomplete, answer_of, exchang
 from provisioner.probe.redact import Redactor, redact
 from provisioner.probe.result import Outcome, ProbeResult, UnreachableReason
 from provisioner.probe.session_pool import SessionPool
-from provisioner.probe.signing import auth_for, oauth1_auth, sent_secrets, throwaway, unsendable
+from provisioner.probe.signing import auth_for, oauth1_auth, sent_in_clear, sent_secrets, throwaway, unsendable
 from provisioner.probe.target import OAuth1Credentials, ProbeTarget
 
 MAX_MESSAGE = 500
@@ -130,7 +130,9 @@ def _probe(target: ProbeTarget, session_pool: SessionPool, started: float) -> Pr
         return _unreachable(target, started, classify_failure(exc, target.url, target.timeout_seconds), redactor)
     except Exception:  # oauthlib/PyJWT refuse a key or a missing secret: a result, not a traceback
         return _unsigned(target, started, redactor)
-    redactor = Redactor(target.secret_values(), sent=sent_secrets(prepared.headers))
+    carried = sent_secrets(prepared.headers)  # a PLAINTEXT signature's parts are the secrets': redacted in part too
+    redactor = (Redactor((*target.secret_values(), *carried)) if sent_in_clear(prepared.headers)
+                else Redactor(target.secret_values(), sent=carried))
     bad_header = unsendable(prepared.headers)
     if bad_header is not None:
         return _unsigned(target, started, redactor, bad_header)

@@ -193,10 +193,19 @@ def _window_base64_cores(piece: str) -> set[str]:
     return cores
 
 
-@lru_cache(maxsize=1024)
 def _piece_forms(piece: str, whole: bool, windowed: bool = True) -> tuple[str, ...]:
     """Every encoding of ``piece`` (``literal_forms``), and — when ``windowed`` — of every WINDOW characters of
-    it (a server that shows part of a token, as a message cut in its middle does), in lower case, longest first."""
+    it (a server that shows part of a token, as a message cut in its middle does), in lower case, longest first.
+    A secret's are cached (it recurs); a sent value's are not (a fresh signature never does)."""
+    return _secret_forms(piece, whole) if windowed else _built_forms(piece, whole, windowed=False)
+
+
+@lru_cache(maxsize=1024)
+def _secret_forms(piece: str, whole: bool) -> tuple[str, ...]:
+    return _built_forms(piece, whole, windowed=True)
+
+
+def _built_forms(piece: str, whole: bool, *, windowed: bool) -> tuple[str, ...]:
     columns = list(zip(*(_char_images(c) for c in piece), strict=True))  # one per encoding
     encoded = set(columns if whole else columns[:-1])  # hex (the last) only for a value that is sent
     forms = {"".join(images) for images in encoded} | {" ".join(piece.split())}
@@ -295,7 +304,7 @@ class _Forms:
         return max((_tail_length(folded, f) for f in (*candidates, *self.short)), default=0)
 
 
-@lru_cache(maxsize=64)  # a connection's secrets recur (its recheck, apply's early test); a request's never do
+@lru_cache(maxsize=64)  # a connection's secrets recur (its recheck, apply's early test); sent values never do
 def _forms_of(pieces: tuple[tuple[str, bool, bool], ...]) -> _Forms:
     """Built on the first text to clean, once per set of pieces (and kept by the Redactor)."""
     return _Forms(pieces)
@@ -305,10 +314,10 @@ class Redactor:
     """Cleans server text against a fixed set of secrets (their forms built on the first text to clean, cached).
 
     ``sent``: values a request carried that only matter whole — the Authorization header as sent, an
-    HMAC or RSA signature, a PLAINTEXT one (the consumer secret and token secret, which are among
-    ``secrets`` and get their windows there). They get every encoding but no windows: a part of a
-    signature gives nothing away, and windowing a fresh signature on every request was most of a
-    connection test's CPU (issue 16). The secrets' forms are built once per set and shared.
+    HMAC or RSA signature (a PLAINTEXT signature is the secrets themselves: the probe passes it among
+    ``secrets``). They get every encoding but no windows: a part of a signature gives nothing away,
+    and windowing a fresh signature on every request was most of a connection test's CPU (issue 16).
+    The secrets' forms are built once per set and shared.
     """
 
     def __init__(self, secrets: Iterable[str], sent: Iterable[str] = ()) -> None:
@@ -321,7 +330,7 @@ class Redactor:
 
     def _forms(self) -> tuple[_Forms, ...]:
         if self._built is None:  # two threads may both build it: the same forms
-            self._built = tuple(_forms_of(group) for group in self._groups)
+            self._built = tuple(_forms_of(group) if group[0][2] else _Forms(group) for group in self._groups)
         return self._built
 
     def redact(self, text: str) -> str:

@@ -137,6 +137,7 @@ def auth_for(credentials: Credentials) -> requests.auth.AuthBase:
 _OAUTH_VALUE = re.compile(r'(oauth_signature|oauth_token)="([^"]*)"')
 _TIMESTAMP = re.compile(r'oauth_timestamp="(\d{1,12})"')
 _UNSENDABLE = re.compile(r"[^\x20-\x7e]")  # a line break, a control or a non-ASCII character
+_PLAINTEXT = re.compile(r'oauth_signature_method="PLAINTEXT"')
 
 
 def _text(value: str | bytes) -> str:
@@ -152,6 +153,12 @@ def sent_secrets(headers: Mapping[str, str | bytes]) -> tuple[str, ...]:
     for _name, raw in _OAUTH_VALUE.findall(value):
         found += [raw, unquote(raw), unquote(unquote(raw))]
     return tuple(dict.fromkeys(v for v in found if v))
+
+
+def sent_in_clear(headers: Mapping[str, str | bytes]) -> bool:
+    """Whether the signature sent *is* the secrets (PLAINTEXT: consumer secret & token secret, percent-encoded),
+    so that a part of it gives a part of them away — unlike an HMAC or RSA signature."""
+    return _PLAINTEXT.search(_text(headers.get("Authorization") or "")) is not None
 
 
 def sent_timestamp(headers: Mapping[str, str | bytes]) -> int | None:
