@@ -17,7 +17,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class SourceRange:
     """A position in a source file; line and column are 1-based."""
 

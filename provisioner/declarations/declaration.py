@@ -10,7 +10,7 @@ from provisioner.declarations.models import Resource, address_of
 from provisioner.diagnostics import SourceRange
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Declaration:
     """One document of a declaration file, validated and typed.
 

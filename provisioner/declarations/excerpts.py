@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -182,17 +183,36 @@ def secret_spans(text: str) -> list[tuple[int, int]]:
 
 @dataclass
 class _Source:
-    text: str
+    digest: bytes  # of the text as parsed: the text itself is read again only when a line is shown
+    text: str | None = None
     spans: list[tuple[int, int]] | None = None
     lines: list[tuple[int, int]] | None = None
 
 
 _SOURCES: dict[str, _Source] = {}
+_MAX_TEXT = 4 * 1024 * 1024  # above the loader's own limit: a file that grew since is not shown
 
 
 def register(file: Path, text: str) -> None:
-    """``text`` is the declaration file ``file`` as parsed: diagnostics about it may show its lines."""
-    _SOURCES[str(file)] = _Source(text)
+    """``text`` is the declaration file ``file`` as parsed: diagnostics about it may show its lines.
+
+    Only a digest is kept (10,000 files held their text for nothing, issue 16); ``masked_line`` reads the
+    file again and shows it only if it is still exactly what was parsed."""
+    _SOURCES[str(file)] = _Source(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+
+
+def _text_of(file: str, src: _Source) -> str | None:
+    if src.text is None:
+        try:
+            with open(file, "rb") as handle:
+                data = handle.read(_MAX_TEXT + 1)
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if len(data) > _MAX_TEXT or hashlib.sha256(data).digest() != src.digest:
+            return None  # changed since it was parsed: its lines would not be the ones the positions point at
+        src.text = text
+    return src.text
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -210,14 +230,17 @@ def masked_line(file: str, line: int, column: int) -> tuple[str, int] | None:
     src = _SOURCES.get(file)
     if src is None or line <= 0:
         return None
+    text = _text_of(file, src)
+    if text is None:
+        return None
     if src.lines is None:
-        src.lines, src.spans = _lines(src.text), secret_spans(src.text)
+        src.lines, src.spans = _lines(text), secret_spans(text)
     if line > len(src.lines):
         return None
     start, end = src.lines[line - 1]
     pieces: list[str] = []
     pos, caret, new_caret = start, start + max(column - 1, 0), -1
-    indent = len(src.text[start:end]) - len(src.text[start:end].lstrip())
+    indent = len(text[start:end]) - len(text[start:end].lstrip())
     for span_start, span_end in src.spans or []:
         # a span from an earlier line keeps this line's indentation
         s = max(span_start if span_start >= start else start + indent, pos)
@@ -227,9 +250,9 @@ def masked_line(file: str, line: int, column: int) -> tuple[str, int] | None:
         done = sum(len(p) for p in pieces)
         if new_caret < 0 and caret < e:
             new_caret = done + (caret - pos if caret < s else s - pos)
-        pieces += [src.text[pos:s], MASK]
+        pieces += [text[pos:s], MASK]
         pos = e
     if new_caret < 0:
         new_caret = sum(len(p) for p in pieces) + max(caret - pos, 0)
-    pieces.append(src.text[pos:end])
+    pieces.append(text[pos:end])
     return "".join(pieces), new_caret + 1

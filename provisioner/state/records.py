@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     address: str  # "connection.NAME" or "agent.NAME"
     kind: str  # "Connection" or "Agent"
