@@ -26,6 +26,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from provisioner.declarations.fast_yaml import fast_documents
 from provisioner.errors import SecretsError
 from provisioner.secrets.scrub import first_line
 
@@ -180,9 +181,20 @@ def _path_arg(path: Path) -> str:
 
 
 def parse_documents(data: bytes, path: Path) -> tuple[dict[str, Any], ...]:
-    """Parse sops' YAML output into one mapping per document."""
+    """Parse sops' YAML output into one mapping per document.
+
+    First on the declarations' fast path (libyaml, YAML 1.2 scalars; it declines anything it could read
+    differently): ruamel's pure-Python safe loader took about 9 ms a file, more than half of what a first
+    ``plan`` of 10,000 files spent above the ``sops`` processes themselves (issue 16)."""
     try:
-        loaded = list(YAML(typ="safe").load_all(data.decode("utf-8")))
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SecretsError(f"sops returned output that is not UTF-8 for {path}", code="sops-output") from None
+    fast = fast_documents(text)
+    if fast is not None:
+        return tuple(doc.data if isinstance(doc.data, dict) else {} for doc in fast)
+    try:
+        loaded = list(YAML(typ="safe").load_all(text))
     except YAMLError:
         # never echo the parser's message: it may quote decrypted text
         raise SecretsError(f"sops returned output that is not YAML for {path}", code="sops-output") from None
