@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from provisioner.commands.probe_sources import prefetched
 from provisioner.commands.state_open import open_project_store
 from provisioner.commands.workspace import actor, git_commit, load_valid
 from provisioner.config import DEFAULT_PARALLELISM, ProjectConfig
@@ -50,9 +51,12 @@ def run_drift(config: ProjectConfig, *, names: Sequence[str] = (), paths: Sequen
             state = read_state(store, declarations)
             chosen = select(sorted(set(declarations) | set(state.records) | set(state.tampered)), names)
             picked = [state.records[a] for a in chosen if a in state.records]
-            live = (retest_from_state(list(state.records.values()), chosen, store.unseal, parallelism=parallelism)
+            wanted = set(chosen)  # the chosen records' secrets and the agents' (proxies), read at once
+            unseal = (prefetched(store, [a for a, r in state.records.items() if r.kind == "Agent" or a in wanted])
+                      if test or target.capabilities.reads_back else store.unseal)
+            live = (retest_from_state(list(state.records.values()), chosen, unseal, parallelism=parallelism)
                     if test else LiveResults())
-            remote = (read_remote(target, picked, list_undeclared=all_remote, unseal=store.unseal) if not state.tampered
+            remote = (read_remote(target, picked, list_undeclared=all_remote, unseal=unseal) if not state.tampered
                       else RemoteResults())
             findings = Findings(declarations, state, live, remote, root=config.root)
             notes = [] if target.capabilities.reads_back else [NO_REMOTE.format(name=target.name)]

@@ -9,7 +9,7 @@ that decrypted declarations give.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -59,15 +59,32 @@ def resource_from_record(record: Record, secrets: Mapping[str, str]) -> Connecti
         ) from None
 
 
+def prefetched(store: Store, addresses: Sequence[str]) -> Callable[[str], dict[str, str]]:
+    """``store.unseal`` for ``addresses``, all read at once (``Store.unseal_many``); another address is unsealed
+    on its own. Raises what ``unseal`` would, when that address is asked for."""
+    opened = store.unseal_many(addresses) if addresses else {}
+
+    def unseal(address: str) -> dict[str, str]:
+        found = opened.get(address)
+        if found is None:
+            return store.unseal(address)
+        if isinstance(found, StateError):
+            raise found
+        return found
+
+    return unseal
+
+
 def connections_from_store(store: Store) -> tuple[list[Connection], list[Agent]]:
     connections: list[Connection] = []
     agents: list[Agent] = []
     snapshot = store.snapshot()
     warn_tampered(snapshot.workspace, snapshot.tampered)  # the others are still tested
+    unseal = prefetched(store, [r.address for r in snapshot.records.values() if r.kind in ("Connection", "Agent")])
     for record in snapshot.records.values():
         if record.kind not in ("Connection", "Agent"):
             continue
-        resource = resource_from_record(record, store.unseal(record.address))
+        resource = resource_from_record(record, unseal(record.address))
         if isinstance(resource, Connection):
             connections.append(resource)
         else:

@@ -72,6 +72,9 @@ class EmptyStore(StoreContext):
     def unseal(self, address: str) -> dict[str, str]:
         raise self._refuse()
 
+    def unseal_many(self, addresses: Sequence[str]) -> dict[str, dict[str, str] | StateError]:
+        raise self._refuse()
+
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         return []
 

@@ -194,6 +194,23 @@ class SqlStore(StoreContext):
         with self._backend.read() as tx:
             row = self._row(tx)
             stored = self._stored(tx, address)
+        return self._opened(row, address, stored)
+
+    def unseal_many(self, addresses: Sequence[str]) -> dict[str, dict[str, str] | StateError]:
+        with self._backend.read() as tx:
+            row = self._row(tx)
+            rows = {r.address: r for r in (codec.StoredRecord.from_row(x)
+                                           for x in tx.all(_SELECT_RECORD, (self._workspace,)))}
+        found: dict[str, dict[str, str] | StateError] = {}
+        for address in addresses:
+            try:
+                found[address] = self._opened(row, address, rows.get(address))
+            except StateError as exc:
+                found[address] = exc
+        return found
+
+    def _opened(self, row: workspace_row.WorkspaceRow, address: str,
+                stored: codec.StoredRecord | None) -> dict[str, str]:
         assert row.chain is not None
         why = problem(self._keys, self._workspace, row.lineage, row.chain, address=address, stored=stored)
         if why is not None:

@@ -69,6 +69,12 @@ class Store(Protocol):
         """The secret values of a record by path. Only for code that must use them (probes)."""
         ...
 
+    def unseal_many(self, addresses: Sequence[str]) -> dict[str, dict[str, str] | StateError]:
+        """``unseal`` of each address, from one read of the workspace (its chain is verified once, not once a
+        record: at 10,000 records the chain is a megabyte): the secrets, or the ``StateError`` ``unseal``
+        would raise for that one (tampered, missing)."""
+        ...
+
     def history(self, limit: int | None = None) -> list[HistoryEntry]: ...
 
     def record_drift(self, results: Sequence[DriftResult], *, actor: str, git_commit: str | None,

@@ -1,4 +1,5 @@
-"""Conformance: a group commit (``Store.put_many``) is the same as one put after another, in one transaction.
+"""Conformance: a group commit (``Store.put_many``) is the same as one put after another, in one transaction;
+a group read (``Store.unseal_many``) is the same as one unseal after another, from one read of the workspace.
 
 The executor commits what is ready in groups (issue 16: a transaction a connection rewrote the
 workspace chain once a record, so an apply of N cost N²). A group must leave exactly what the
@@ -69,3 +70,20 @@ def test_a_group_refused_by_the_workspace_writes_nothing(store: Store, state_url
 def test_an_empty_group_writes_nothing(store: Store) -> None:
     assert store.put_many([], actor="t") == []
     assert store.snapshot().serial == 0 and store.history() == []
+
+
+def test_a_group_read_opens_what_unseal_opens_and_refuses_what_it_refuses(store: Store, state_url: str) -> None:
+    a, b = connection("a", secrets_={TOKEN: "old-token"}), connection("b")
+    store.put(a, action="create", actor="t")
+    store.put(b, action="create", actor="t")
+    old = copy_row(state_url, "connection.a")
+    store.put(connection("a", secrets_={TOKEN: "new-token"}), action="update", actor="t")
+    restore_row(state_url, "connection.a", old)  # rolled back
+
+    opened = store.unseal_many(["connection.b", "connection.a", "connection.gone"])
+    assert opened["connection.b"] == store.unseal("connection.b") == dict(b.secrets)
+    tampered, missing = opened["connection.a"], opened["connection.gone"]
+    assert isinstance(tampered, StateError) and tampered.code == "state-tampered" and "older" in tampered.message
+    assert "old-token" not in tampered.message and "new-token" not in tampered.message
+    assert isinstance(missing, StateError) and "no record connection.gone" in missing.message
+    assert store.unseal_many([]) == {}
