@@ -10,6 +10,7 @@ by 0.1, still verify under their own rule until they are rewritten (an apply, a 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,14 +101,23 @@ def _with_mac(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) ->
     return StoredRecord(**values)
 
 
+def _interned(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {sys.intern(key): value for key, value in pairs}
+
+
+# Every record repeats the same keys (spec.auth.baseUri, the secret paths, the test's fields): interned, so
+# that 10,000 records hold one copy of each instead of 10,000 (issue 16: a snapshot's memory).
+_loads = json.JSONDecoder(object_pairs_hook=_interned).decode
+
+
 def decode(keys: StateKeys, workspace: str, lineage: str, r: StoredRecord) -> Record:
     verify(keys, workspace, lineage, r)
-    last_test: Mapping[str, Any] | None = json.loads(r.last_test) if r.last_test is not None else None
+    last_test: Mapping[str, Any] | None = _loads(r.last_test) if r.last_test is not None else None
     return Record(
-        address=r.address, kind=r.kind, name=r.name, spec=json.loads(r.spec),
-        fingerprints=json.loads(r.fingerprints), sops_digests=json.loads(r.sops_digests), last_test=last_test,
+        address=r.address, kind=r.kind, name=r.name, spec=_loads(r.spec),
+        fingerprints=_loads(r.fingerprints), sops_digests=_loads(r.sops_digests), last_test=last_test,
         applied_at=datetime.fromisoformat(r.applied_at), applied_by=r.applied_by, git_commit=r.git_commit,
-        serial=r.serial, target_outputs=json.loads(r.target_outputs),
+        serial=r.serial, target_outputs=_loads(r.target_outputs),
     )
 
 

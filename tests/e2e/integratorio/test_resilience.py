@@ -71,7 +71,7 @@ def test_a_kill_after_the_remote_create_converges_without_a_duplicate(world: Wor
         line = announcements.readline() if ready else b""
     child.send_signal(signal.SIGKILL)
     out, err = child.communicate()
-    assert line == b"halted before-commit:1\n", (out, err)
+    assert line == b"halted before-commit:1 committed=0 started=1\n", (out, err)
     assert len(account.connections) == 1 and not project.records()  # created remotely, not in our state
     (remote_id,) = account.connections
 

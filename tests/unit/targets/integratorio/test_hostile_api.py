@@ -8,6 +8,7 @@ that loops or never ends stops; any ``Retry-After`` waits 0..60 s within the dea
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from collections.abc import Iterator
@@ -241,7 +242,7 @@ def test_dependencies_and_reads_of_the_wrong_shape_are_clear_errors(rig: Rig) ->
     refused_as_bad(lambda: rig.target().read(record))
     rig.account.script(200, b'{"_id": "5f", "lastModified": ["x"]}', path=f"{CONNECTIONS}/{ID}")
     refused_as_bad(lambda: rig.target().read(record))
-    hostile = Record(**{**record.__dict__, "target_outputs": {"remote_id": "../../tokenInfo"}})
+    hostile = dataclasses.replace(record, target_outputs={"remote_id": "../../tokenInfo"})
     refused_as_bad(lambda: rig.target().read(hostile))
     assert not rig.account.requests("GET", "/v1/tokenInfo?")
 
