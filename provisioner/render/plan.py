@@ -15,23 +15,27 @@ from provisioner.render.plan_text import change_body, change_header, summary_tex
 _STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red", Action.NOOP: "dim"}
 
 
+_CHUNK = 500  # lines a print: rich's cost is per call (10,000 creates are over 100,000 lines)
+
+
 def render_human(plan: Plan, console: Console) -> None:
-    console.print(
+    lines = [
         f"Plan for workspace [bold]{escape(plan.workspace)}[/bold] "
         f"(state serial {plan.serial}, lineage {escape(plan.lineage[:8])})"
-    )
+    ]
     if plan.targets:
-        console.print(f"Targeted: {escape(', '.join(plan.targets))}")
-    console.print()
+        lines.append(f"Targeted: {escape(', '.join(plan.targets))}")
+    lines.append("")
     for change in visible_changes(plan):
         style = _STYLE[change.action]
-        console.print(f"  [{style}]{escape(change_header(change))}[/{style}]  [dim]# {escape(change.reason)}[/dim]")
+        lines.append(f"  [{style}]{escape(change_header(change))}[/{style}]  [dim]# {escape(change.reason)}[/dim]")
         if change.blocked:
-            console.print(f"      [bold red]{escape(change.blocked)}[/bold red]")
-        for line in change_body(change):
-            console.print(f"      {escape(line)}")
-        console.print()
-    console.print(f"[bold]{escape(summary_text(plan))}[/bold]")
+            lines.append(f"      [bold red]{escape(change.blocked)}[/bold red]")
+        lines += [f"      {escape(line)}" for line in change_body(change)]
+        lines.append("")
+    lines.append(f"[bold]{escape(summary_text(plan))}[/bold]")
+    for start in range(0, len(lines), _CHUNK):
+        console.print("\n".join(lines[start:start + _CHUNK]))
 
 
 def render_json(plan: Plan) -> None:
