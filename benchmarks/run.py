@@ -1,7 +1,7 @@
 """Issue 16's benchmark: every stage of the tool beside its floor, at N connections.
 
     .venv/bin/python benchmarks/run.py                       # N = 10, 100, 1000; 3 rounds; 50 ms latency
-    .venv/bin/python benchmarks/run.py --sizes 10000         # the big size (long)
+    .venv/bin/python benchmarks/run.py --sizes 10,100,1000,10000   # with the big size (one round there: ~20 min more)
     .venv/bin/python benchmarks/run.py --smoke --out /tmp/b.md   # N = 10, 1 round (CI keeps it working)
 
 Generates a repository per N (mixed methods, some on-premise behind an agent, secrets sops-encrypted
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.harness.repo import AGENT_HOST, make_repo
-from benchmarks.harness.report import document, load_average, table
+from benchmarks.harness.report import BIG, document, load_average, table
 from benchmarks.harness.stages import Bench, StageResult
 from provisioner.applications.magento2.spec import DEFAULT_PING_PATH
 from provisioner.sandbox import MagentoVersion, SandboxConfig, running_sandbox
@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000", help="comma-separated N (default 10,100,1000)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--big-rounds", type=int, default=1,
+                        help="rounds at N >= 10000 (default 1: one round there is about 20 minutes)")
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--smoke", action="store_true", help="N = 10, one round, no latency")
     parser.add_argument("--no-peers", dest="peers", action="store_false",
@@ -51,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             for n in sizes:
                 with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
                     repo = make_repo(Path(tmp), n, sb.base_uri, f"http://{AGENT_HOST}:{port}/rest", proxy_url, creds)
-                    bench = Bench(repo, sb.base_uri + DEFAULT_PING_PATH, rounds, Path(tmp))
+                    bench = Bench(repo, sb.base_uri + DEFAULT_PING_PATH, args.big_rounds if n >= BIG else rounds,
+                                  Path(tmp))
                     found = bench.all_stages() + (bench.peer_stages() if peers else [])
                     print(table(found), flush=True)
                     results += found
@@ -63,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                     results += found
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     args.out.write_text(document(results, rounds=rounds, latency_ms=latency, command=command.strip(),
-                                 load_before=load_before, out=args.out), encoding="utf-8")
+                                 load_before=load_before, out=args.out, big_rounds=args.big_rounds),
+                      encoding="utf-8")
     print(f"written: {args.out}")
     return 0
 

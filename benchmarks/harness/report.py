@@ -79,6 +79,42 @@ def growth(results: Sequence[StageResult]) -> str:
     return "\n".join(lines)
 
 
+BIG = 10_000  # issue 16: at this N every stage completes, within MEMORY_MB, and its cost grows linearly
+MEMORY_MB = 300
+LINEAR = 1.5  # a connection's cost from the middle to the largest N at most this times that of the step before
+
+
+def scale(results: Sequence[StageResult]) -> str:
+    """The 10,000-connection target: every stage ran, its peak RSS, and whether its cost per connection held
+    from one size to the next (the step below the largest N against the step to it)."""
+    sizes = _sizes(results)
+    if not sizes or sizes[-1] < BIG:
+        return f"Not measured in this run (N = {BIG:,} runs with `--sizes 10,100,1000,10000`)."
+    big = [r for r in results if r.count == sizes[-1]]
+    over = [r for r in big if r.tool.peak_mb > MEMORY_MB]
+    lines = [f"Every stage completed at N = {sizes[-1]:,}. Peak RSS: at most {max(r.tool.peak_mb for r in big):.0f} MB "
+             f"({'within' if not over else 'over'} {MEMORY_MB} MB"
+             + (f": {', '.join(f'{r.stage} {r.tool.peak_mb:.0f} MB' for r in over)}" if over else "") + ").", ""]
+    if len(sizes) < 3:
+        return "\n".join(lines)
+    low, mid, top = sizes[-3], sizes[-2], sizes[-1]
+    lines += [f"| stage | ms a connection, N {low:,} → {mid:,} | ms a connection, N {mid:,} → {top:,} | step ratio "
+              f"| growth |", "| --- | ---: | ---: | ---: | --- |"]
+    for stage in dict.fromkeys(r.stage for r in big):
+        by_n = {r.count: r.tool.median for r in results if r.stage == stage}
+        if not {low, mid, top} <= by_n.keys():
+            continue
+        before = (by_n[mid] - by_n[low]) / (mid - low) * 1000
+        after = (by_n[top] - by_n[mid]) / (top - mid) * 1000
+        if before <= 0.05:  # a stage whose cost does not depend on N (start-up, one file)
+            lines.append(f"| {stage} | {before:.2f} | {after:.2f} | - | constant |")
+            continue
+        step = after / before
+        lines.append(f"| {stage} | {before:.2f} | {after:.2f} | {step:.2f} | "
+                     f"{'linear' if step <= LINEAR else 'faster than linear'} |")
+    return "\n".join(lines)
+
+
 def _gap_notes() -> dict[str, str]:
     if not GAPS.exists():
         return {}
@@ -107,7 +143,7 @@ def targets(results: Sequence[StageResult]) -> str:
 
 
 def document(results: Sequence[StageResult], *, rounds: int, latency_ms: int, command: str,
-             load_before: str, out: Path) -> str:
+             load_before: str, out: Path, big_rounds: int | None = None) -> str:
     series = {stage: [(r.count, r.tool.median) for r in results if r.stage == stage]
               for stage in dict.fromkeys(r.stage for r in results)}
     plot = ""
@@ -125,7 +161,10 @@ def document(results: Sequence[StageResult], *, rounds: int, latency_ms: int, co
         "For each N, a fresh repository: one agent and N connections (mixed signature methods, one in twenty",
         "on-premise behind the agent), every secret sops-encrypted with a fresh age key. The sandbox answers",
         f"with {latency_ms} ms of injected latency. Every measurement is a whole child process: wall time, and",
-        f"peak RSS from `wait4`. {rounds} round(s) per stage; each round runs the floor and the tool back to back,",
+        f"peak RSS from `wait4`. {rounds} round(s) per stage"
+        + (f" ({big_rounds} at N = {BIG:,} and above)" if big_rounds is not None and big_rounds != rounds
+           and _sizes(results) and _sizes(results)[-1] >= BIG else "")
+        + "; each round runs the floor and the tool back to back,",
         "alternating which goes first, so load on a shared machine weighs on both. Times are medians",
         "(min..max); ratios are tool / floor medians of the same run.",
         "",
@@ -140,6 +179,10 @@ def document(results: Sequence[StageResult], *, rounds: int, latency_ms: int, co
         "## Targets (issue 16)",
         "",
         targets(results),
+        "",
+        f"## {BIG:,} connections",
+        "",
+        scale(results),
         "",
         "## How each cost grows with N",
         "",
