@@ -12,19 +12,31 @@ this process, and prints the table (also written to --out, default docs/benchmar
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.harness.measure import Sample, Series
 from benchmarks.harness.repo import AGENT_HOST, make_repo
-from benchmarks.harness.report import BIG, document, load_average, table
+from benchmarks.harness.report import BIG, document, load_average, machine, table
 from benchmarks.harness.stages import Bench, StageResult
 from provisioner.applications.magento2.spec import DEFAULT_PING_PATH
 from provisioner.sandbox import MagentoVersion, SandboxConfig, running_sandbox
 from provisioner.sandbox.agent_proxy import running_agent_proxy
 from tests.support.magento import Creds
+
+
+def result_from(saved: dict[str, Any]) -> StageResult:
+    """A ``StageResult`` as ``asdict`` saved it."""
+    def series(part: dict[str, Any]) -> Series:
+        return Series(tuple(Sample(float(s["seconds"]), float(s["peak_mb"])) for s in part["samples"]))
+
+    return StageResult(**{**saved, "tool": series(saved["tool"]), "floor": series(saved["floor"])})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +51,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the peers: check-jsonschema (each N) and Ansible (N = 100), from benchmarks/.peers "
                         "(made on first use; --smoke never runs them)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md")
+    parser.add_argument("--render", type=Path, metavar="RESULTS_JSON",
+                        help="measure nothing: write --out again from a run's results (written beside --out as .json), "
+                             "e.g. after editing benchmarks/gaps.md")
     args = parser.parse_args(argv)
+    if args.render is not None:
+        saved = json.loads(args.render.read_text(encoding="utf-8"))
+        args.out.write_text(document([result_from(r) for r in saved["results"]], out=args.out, **saved["meta"]),
+                            encoding="utf-8")
+        print(f"written: {args.out}")
+        return 0
     sizes = [10] if args.smoke else [int(n) for n in args.sizes.split(",")]
     rounds, latency = (1, 0) if args.smoke else (args.rounds, args.latency_ms)
     peers = args.peers and not args.smoke
@@ -65,9 +86,11 @@ def main(argv: list[str] | None = None) -> int:
                     print(table(found), flush=True)
                     results += found
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    args.out.write_text(document(results, rounds=rounds, latency_ms=latency, command=command.strip(),
-                                 load_before=load_before, out=args.out, big_rounds=args.big_rounds),
-                      encoding="utf-8")
+    meta = {"rounds": rounds, "latency_ms": latency, "command": command.strip(), "load_before": load_before,
+            "big_rounds": args.big_rounds, "load_after": load_average(), "machine_text": machine()}
+    args.out.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": [asdict(r) for r in results]},
+                                                        indent=1), encoding="utf-8")
+    args.out.write_text(document(results, out=args.out, **meta), encoding="utf-8")
     print(f"written: {args.out}")
     return 0
 

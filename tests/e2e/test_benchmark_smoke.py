@@ -32,3 +32,10 @@ def test_the_smoke_run_measures_every_stage_beside_its_floor(tmp_path: Path) -> 
         assert re.fullmatch(r"\d+\.\d\dx", cells[5]), row
         assert float(cells[7]) > 0, row
     assert "## Targets (issue 16)" in text and "## How each cost grows with N" in text
+    # the run's results are kept beside the report, and re-render it unchanged (after an edit of gaps.md)
+    again = tmp_path / "again.md"
+    render = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--render",
+                             str(out.with_suffix(".json")), "--out", str(again)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert render.returncode == 0, render.stderr[-3000:]
+    assert again.read_text(encoding="utf-8") == text
