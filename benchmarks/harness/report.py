@@ -107,8 +107,8 @@ def scale(results: Sequence[StageResult]) -> str:
             continue
         before = (by_n[mid] - by_n[low]) / (mid - low) * 1000
         after = (by_n[top] - by_n[mid]) / (top - mid) * 1000
-        if before <= 0.05:  # a stage whose cost does not depend on N (start-up, one file)
-            lines.append(f"| {stage} | {before:.2f} | {after:.2f} | - | constant |")
+        if before <= 0.05:  # a stage whose cost does not depend on N (start-up, one file): noise around zero
+            lines.append(f"| {stage} | {abs(before):.2f} | {abs(after):.2f} | - | constant |")
             continue
         step = after / before
         lines.append(f"| {stage} | {before:.2f} | {after:.2f} | {step:.2f} | "
@@ -138,9 +138,12 @@ def targets(results: Sequence[StageResult]) -> str:
         at = [m for m in measured if m.count == TARGET_N]  # the issue sets its targets at N = 1,000
         r = at[0] if at else max(measured, key=lambda m: m.count)
         what = f"{r.tool.median:.3f} s" if r.absolute is not None else f"{r.ratio:.2f}x the floor"
-        out.append(f"- **{stage}** (N = {r.count:,}): {what}, target {_target(r)}.")
+        largest = max(measured, key=lambda m: m.count)
+        beyond = "" if largest is r or verdict(largest) == "met" else \
+            f" At N = {largest.count:,}: {largest.ratio:.2f}x ({verdict(largest)})."
+        out.append(f"- **{stage}** (N = {r.count:,}): {what}, target {_target(r)}.{beyond}")
         note = notes.get(stage)
-        if note and verdict(r) != "met":
+        if note and (verdict(r) != "met" or beyond):
             out += ["", *(f"  {line}" if line else "" for line in note.splitlines()), ""]
     return "\n".join(out)
 
