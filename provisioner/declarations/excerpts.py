@@ -37,6 +37,7 @@ from ruamel.yaml.events import (
 from provisioner.applications.registry import secret_field_names
 from provisioner.declarations.document_data import MAX_DEPTH
 from provisioner.declarations.yaml_guard import BoundedScanner
+from provisioner.diagnostics import Diagnostics
 
 MASK = "***"
 _B64 = r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"  # base64, padded
@@ -190,7 +191,6 @@ class _Source:
 
 
 _SOURCES: dict[str, _Source] = {}
-_MAX_TEXT = 4 * 1024 * 1024  # above the loader's own limit: a file that grew since is not shown
 
 
 def register(file: Path, text: str) -> None:
@@ -203,15 +203,12 @@ def register(file: Path, text: str) -> None:
 
 def _text_of(file: str, src: _Source) -> str | None:
     if src.text is None:
-        try:
-            with open(file, "rb") as handle:
-                data = handle.read(_MAX_TEXT + 1)
-            text = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-        if len(data) > _MAX_TEXT or hashlib.sha256(data).digest() != src.digest:
-            return None  # changed since it was parsed: its lines would not be the ones the positions point at
-        src.text = text
+        from provisioner.declarations.yaml_source import read_bytes  # noqa: PLC0415 - it registers files here
+
+        data = read_bytes(Path(file), Diagnostics())  # as the loader reads: a regular file, bounded, no FIFO
+        if data is None or hashlib.sha256(data).digest() != src.digest:
+            return None  # gone, or changed since it was parsed: its lines are not the ones the positions point at
+        src.text = data.decode("utf-8")  # it decoded when it was parsed, and it is the same bytes
     return src.text
 
 

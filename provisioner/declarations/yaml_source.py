@@ -75,7 +75,7 @@ def _start(file: Path, data: Any) -> SourceRange:
     return SourceRange(str(file))
 
 
-def _read_bytes(file: Path, diagnostics: Diagnostics) -> bytes | None:
+def read_bytes(file: Path, diagnostics: Diagnostics) -> bytes | None:
     """At most MAX_FILE_BYTES of a regular file (never blocks on a FIFO, never reads /dev/zero forever)."""
     where = SourceRange(str(file))
     try:
@@ -104,7 +104,7 @@ def _read_bytes(file: Path, diagnostics: Diagnostics) -> bytes | None:
 
 
 def read_text(file: Path, diagnostics: Diagnostics) -> str | None:
-    data = _read_bytes(file, diagnostics)
+    data = read_bytes(file, diagnostics)
     if data is None:
         return None
     try:
